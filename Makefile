@@ -1,0 +1,57 @@
+# ProxyOperator — every command a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CONFIGURATION ?= Release
+LISTEN ?= 127.0.0.1:3000
+STORAGE_DIR ?= .data/storage
+UPSTREAM ?= https://proxy.golang.org
+# Debian packages the tests run for real: the go command, Go's own module zip code, git, and nginx/wrk for bench.
+TEST_PACKAGES := golang-go golang-golang-x-mod-dev git
+BENCH_PACKAGES := nginx-light wrk
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## Build the solution (warnings are errors)
+	dotnet build ProxyOperator.sln -c $(CONFIGURATION)
+
+.PHONY: run
+run: ## Run the proxy on $(LISTEN) with disk storage in $(STORAGE_DIR), upstream $(UPSTREAM)
+	dotnet run --project src/ProxyOperator.GoProxy -c $(CONFIGURATION) -- \
+		--listen $(LISTEN) --storage-dir $(STORAGE_DIR) --upstream $(UPSTREAM)
+
+.PHONY: deps
+deps: ## Install the Debian packages the tests need (when missing)
+	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+.PHONY: test
+test: deps ## Run every test (installs what the tests need first)
+	dotnet test ProxyOperator.sln -c $(CONFIGURATION) --logger "console;verbosity=normal" 2>&1 | tee .test-output.log; \
+	status=$${PIPESTATUS[0]}; \
+	awk 'match($$0, /Failed: *[0-9]+, Passed: *[0-9]+, Skipped: *[0-9]+/) { split(substr($$0, RSTART, RLENGTH), f, /[^0-9]+/); \
+		failed += f[2]; passed += f[3]; skipped += f[4] } \
+		END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' .test-output.log; \
+	exit $$status
+
+.PHONY: lint
+lint: ## Check formatting and analyzers
+	dotnet format ProxyOperator.sln --verify-no-changes --severity warn
+
+.PHONY: bench
+bench: ## Benchmarks against nginx (see docs/benchmarks.md)
+	@missing=$$(for p in $(BENCH_PACKAGES) $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+	bash bench/run.sh
+
+.PHONY: clean
+clean: ## Remove build output and local data
+	dotnet clean ProxyOperator.sln -c $(CONFIGURATION) >/dev/null
+	rm -rf .data .test-output.log
