@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ProxyOperator.GoProxy.Health;
+
+/// <summary>
+/// <c>GET /status</c>: what the operator copies into <c>status.proxies[]</c>. Field names are a contract with the
+/// operator (DESIGN §2); add fields, do not rename them.
+/// </summary>
+public sealed record StatusReport(
+    string Version,
+    DateTimeOffset StartedAt,
+    double UptimeSeconds,
+    bool Ready,
+    string Mode,
+    StorageStatus Storage,
+    CacheStatus Cache,
+    UpstreamStatusReport Upstream);
+
+public sealed record StorageStatus(string Kind, bool Ready, string? Error);
+
+public sealed record CacheStatus(long Hits, long Misses, double HitRatio, long Artifacts, long Bytes);
+
+public sealed record UpstreamStatusReport(
+    bool Reachable,
+    IReadOnlyList<string> Proxies,
+    DateTimeOffset? LastSuccess,
+    DateTimeOffset? LastFailure,
+    string? LastError,
+    long Errors);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(StatusReport))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;

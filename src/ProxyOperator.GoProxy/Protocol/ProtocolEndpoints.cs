@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using ProxyOperator.GoProxy.Caching;
+using ProxyOperator.GoProxy.Storage;
+
+namespace ProxyOperator.GoProxy.Protocol;
+
+/// <summary>The GOPROXY protocol over HTTP: routes, status codes, content types and cache headers.</summary>
+public static class ProtocolEndpoints
+{
+    // Immutable artifacts may be cached by anything in front of the proxy forever; list and latest briefly.
+    private const string ImmutableCacheControl = "public, max-age=31536000, immutable";
+    private const string ShortCacheControl = "public, max-age=60";
+    private const string NoStore = "no-store";
+    private const int CopyBufferSize = 64 << 10;
+
+    public static void MapGoProxyProtocol(this IEndpointRouteBuilder endpoints)
+    {
+        // The checksum database is not proxied yet: 404 on "supported" sends the go command to it directly,
+        // where any other status would stop it (GOPROXY-PROTOCOL.md §10).
+        endpoints.MapMethods("/sumdb/{**rest}", [HttpMethods.Get, HttpMethods.Head],
+            (HttpContext context) => WriteErrorAsync(context, 404, "this proxy does not proxy checksum databases; the go command will contact it directly"));
+        endpoints.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], HandleAsync);
+    }
+
+    private static async Task HandleAsync(HttpContext context, ModuleSource source)
+    {
+        var outcome = context.Features.Get<RequestOutcome>();
+        var parsed = ProtocolRequest.Parse(context.Request.Path.Value ?? "");
+        if (parsed.Request is not { } request)
+        {
+            if (outcome is not null)
+            {
+                outcome.Endpoint = "invalid";
+            }
+
+            await WriteErrorAsync(context, parsed.StatusCode, parsed.Reason).ConfigureAwait(false);
+            return;
+        }
+
+        if (outcome is not null)
+        {
+            outcome.Endpoint = request.Endpoint;
+        }
+
+        var token = context.RequestAborted;
+        var answer = request switch
+        {
+            { IsQuery: true } => await source.QueryInfoAsync(request.Module, request.Version, token).ConfigureAwait(false),
+            { Kind: ArtifactKind.List } => await source.GetListAsync(request.Module, token).ConfigureAwait(false),
+            { Kind: ArtifactKind.Latest } => await source.GetLatestAsync(request.Module, token).ConfigureAwait(false),
+            _ => await source.GetArtifactAsync(ArtifactKey.ForVersion(request.Module, request.Kind, request.Version), token).ConfigureAwait(false),
+        };
+        if (outcome is not null)
+        {
+            outcome.Cache = answer.Cache;
+        }
+
+        await WriteAnswerAsync(context, request, answer).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAnswerAsync(HttpContext context, ProtocolRequest request, ProxyAnswer answer)
+    {
+        if (answer.StatusCode != 200)
+        {
+            await WriteErrorAsync(context, answer.StatusCode, answer.Reason).ConfigureAwait(false);
+            return;
+        }
+
+        var response = context.Response;
+        var immutable = !request.IsQuery && request.Kind is ArtifactKind.Info or ArtifactKind.Mod or ArtifactKind.Zip;
+        response.ContentType = ContentType(request.Kind);
+        response.Headers.CacheControl = immutable ? ImmutableCacheControl : ShortCacheControl;
+        if (answer.Artifact is { } artifact)
+        {
+            await using (artifact.ConfigureAwait(false))
+            {
+                if (immutable)
+                {
+                    var etag = ETagOf(request, artifact.Length);
+                    response.Headers.ETag = etag;
+                    response.Headers.LastModified = artifact.LastModified.ToString("R");
+                    if (context.Request.Headers.IfNoneMatch.Contains(etag))
+                    {
+                        response.StatusCode = StatusCodes.Status304NotModified;
+                        return;
+                    }
+                }
+
+                response.ContentLength = artifact.Length;
+                if (HttpMethods.IsHead(context.Request.Method))
+                {
+                    return;
+                }
+
+                await artifact.Content.CopyToAsync(response.Body, CopyBufferSize, context.RequestAborted).ConfigureAwait(false);
+                RecordBytes(context, artifact.Length);
+            }
+
+            return;
+        }
+
+        var body = answer.Body!;
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+            RecordBytes(context, body.Length);
+        }
+    }
+
+    /// <summary>
+    /// Errors are one line of text/plain: the go command prints the body as "server response:"
+    /// (GOPROXY-PROTOCOL.md §3).
+    /// </summary>
+    internal static async Task WriteErrorAsync(HttpContext context, int statusCode, string reason)
+    {
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Headers.CacheControl = NoStore;
+        var body = Encoding.UTF8.GetBytes(reason.ReplaceLineEndings(" ") + "\n");
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private static string ContentType(ArtifactKind kind) => kind switch
+    {
+        ArtifactKind.Info or ArtifactKind.Latest => "application/json",
+        ArtifactKind.Zip => "application/zip",
+        _ => "text/plain; charset=utf-8",
+    };
+
+    /// <summary>
+    /// Stored artifacts never change, so their name and size identify their bytes on every replica.
+    /// </summary>
+    private static string ETagOf(ProtocolRequest request, long length)
+    {
+        var name = Encoding.UTF8.GetBytes($"{request.Module.Value}@{request.Version}.{request.Kind}");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(name).AsSpan(0, 8));
+        return $"\"{hash}-{length:x}\"";
+    }
+
+    private static void RecordBytes(HttpContext context, long bytes)
+    {
+        if (context.Features.Get<RequestOutcome>() is { } outcome)
+        {
+            outcome.BodyBytes = bytes;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using ProxyOperator.GoProxy.Caching;
+using ProxyOperator.GoProxy.Configuration;
+using ProxyOperator.GoProxy.Health;
+using ProxyOperator.GoProxy.Observability;
+using ProxyOperator.GoProxy.Protocol;
+using ProxyOperator.GoProxy.Storage;
+using ProxyOperator.GoProxy.Storage.Disk;
+using ProxyOperator.GoProxy.Upstream;
+
+namespace ProxyOperator.GoProxy;
+
+/// <summary>Builds the proxy's web application; used by <see cref="Program"/> and by tests that host it in-process.</summary>
+public static class ProxyApplication
+{
+    public const string EnvironmentPrefix = "PROXYOP_";
+
+    /// <summary>Builds the application from flags, the YAML file they name, and <c>PROXYOP_</c> variables.</summary>
+    /// <exception cref="ProxyConfigurationException">the configuration is unusable; the message says why.</exception>
+    public static WebApplication Build(IReadOnlyList<string> args, Action<IServiceCollection>? configureServices = null)
+    {
+        var commandLine = CommandLine.Parse(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+
+        // Only our sources: the defaults of CreateSlimBuilder read every environment variable and appsettings.json.
+        var configuration = builder.Configuration;
+        configuration.Sources.Clear();
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            // HttpClient logs full request URLs, which may carry upstream credentials.
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        });
+        if (commandLine.ConfigFile is { } file)
+        {
+            if (!File.Exists(file))
+            {
+                throw new ProxyConfigurationException($"configuration file \"{file}\" does not exist");
+            }
+
+            configuration.AddYamlFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configuration.AddInMemoryCollection(commandLine.Values);
+
+        var options = BindAndValidate(configuration);
+        ConfigureLogging(builder.Logging, configuration, options);
+        var listen = ListenAddress.TryParse(options.Listen, out var address, out _) ? address : throw new UnreachableException();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(listen.Address, listen.Port);
+        });
+
+        var services = builder.Services;
+        services.AddOptions<ProxyOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsSyntaxValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<IModuleStore>(_ => new DiskModuleStore(options.StorageDir));
+        services.AddSingleton<NotFoundCache>();
+        services.AddSingleton<UpstreamHealth>();
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton<StatusBuilder>();
+        services.AddSingleton<ModuleSource>();
+        services.AddHttpClient<UpstreamChain>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = options.UpstreamClient.ConnectTimeout,
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AllowAutoRedirect = true,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton(sp => sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(UpstreamChain)));
+        services.AddRouting();
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<ProxyMetrics>();
+        var store = app.Services.GetRequiredService<IModuleStore>();
+        metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
+        {
+            var usage = await store.GetUsageAsync(cancellationToken).ConfigureAwait(false);
+            metrics.CachedArtifacts.Set(usage.Artifacts);
+            metrics.CachedBytes.Set(usage.Bytes);
+        });
+
+        app.UseMiddleware<RequestLogging>();
+        app.MapHealthEndpoints();
+        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapGoProxyProtocol();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProxyApplication));
+            Log.Started(logger, HealthEndpoints.ProxyVersion, string.Join(", ", app.Urls), store.Kind, Path.GetFullPath(options.StorageDir),
+                options.Offline ? "none (offline)" : UpstreamList.TryParse(options.Upstream, out var list, out _)
+                    ? string.Join(" ", list.Proxies.Select(p => p.DisplayName)) : "");
+        });
+        return app;
+    }
+
+    /// <summary>True when <paramref name="exception"/> means the listen address is taken or not ours to bind.</summary>
+    public static bool IsBindFailure(Exception exception) =>
+        exception is IOException { InnerException: SocketException } or SocketException ||
+        exception.GetType().Name == "AddressInUseException";
+
+    private static ProxyOptions BindAndValidate(ConfigurationManager configuration)
+    {
+        var options = new ProxyOptions();
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ProxyConfigurationException(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);
+        }
+
+        var failures = new List<string>();
+        foreach (IValidateOptions<ProxyOptions> validator in new IValidateOptions<ProxyOptions>[] { new ProxyOptionsValidator(), new ProxyOptionsSyntaxValidator() })
+        {
+            var result = validator.Validate(Options.DefaultName, options);
+            if (result.Failed)
+            {
+                failures.AddRange(result.Failures);
+            }
+        }
+
+        return failures.Count == 0 ? options : throw new ProxyConfigurationException("invalid configuration: " + string.Join("; ", failures));
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ConfigurationManager configuration, ProxyOptions options)
+    {
+        logging.ClearProviders();
+        logging.AddConfiguration(configuration.GetSection("Logging"));
+        if (options.LogFormat == "json")
+        {
+            logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+    }
+}
