@@ -36,8 +36,7 @@ deps: ## Install the Debian packages the tests need (when missing)
 test: deps ## Run every test (installs what the tests need first)
 	dotnet test ProxyOperator.sln -c $(CONFIGURATION) --logger "console;verbosity=normal" 2>&1 | tee .test-output.log; \
 	status=$${PIPESTATUS[0]}; \
-	awk 'match($$0, /Failed: *[0-9]+, Passed: *[0-9]+, Skipped: *[0-9]+/) { split(substr($$0, RSTART, RLENGTH), f, /[^0-9]+/); \
-		failed += f[2]; passed += f[3]; skipped += f[4] } \
+	awk '/^ *Passed: *[0-9]+ *$$/ { passed += $$2 } /^ *Failed: *[0-9]+ *$$/ { failed += $$2 } /^ *Skipped: *[0-9]+ *$$/ { skipped += $$2 } \
 		END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' .test-output.log; \
 	exit $$status
 

@@ -26,7 +26,14 @@ public sealed class RequestLogging(RequestDelegate next, ProxyMetrics metrics, I
             if (outcome.Endpoint is { } endpoint)
             {
                 metrics.RecordRequest(endpoint, status, outcome.Cache, elapsed, outcome.BodyBytes);
-                Log.RequestServed(logger, context.Request.Method, path, status, outcome.Cache.ToLabel(), elapsed.TotalMilliseconds, outcome.BodyBytes);
+                if (outcome.Cache == CacheResult.Hit && status < 400)
+                {
+                    Log.RequestServedFromCache(logger, context.Request.Method, path, status, outcome.Cache.ToLabel(), elapsed.TotalMilliseconds, outcome.BodyBytes);
+                }
+                else
+                {
+                    Log.RequestServed(logger, context.Request.Method, path, status, outcome.Cache.ToLabel(), elapsed.TotalMilliseconds, outcome.BodyBytes);
+                }
             }
             else
             {
