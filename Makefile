@@ -21,7 +21,7 @@ build: ## Build the solution (warnings are errors)
 .PHONY: run
 run: ## Run the proxy on $(LISTEN) with disk storage in $(STORAGE_DIR), upstream $(UPSTREAM)
 	dotnet run --project src/ProxyOperator.GoProxy -c $(CONFIGURATION) -- \
-		--listen $(LISTEN) --storage-dir $(STORAGE_DIR) --upstream $(UPSTREAM)
+		--listen $(LISTEN) --storage-dir $(abspath $(STORAGE_DIR)) --upstream $(UPSTREAM)
 
 .PHONY: deps
 deps: ## Install the Debian packages the tests need (when missing)
