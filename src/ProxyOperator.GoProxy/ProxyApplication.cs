@@ -49,7 +49,14 @@ public static class ProxyApplication
                 throw new ProxyConfigurationException($"configuration file \"{file}\" does not exist");
             }
 
-            configuration.AddYamlFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            try
+            {
+                configuration.AddYamlFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+            {
+                throw new ProxyConfigurationException($"configuration file \"{file}\" cannot be read: {OneLine(e)}");
+            }
         }
 
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
@@ -70,7 +77,8 @@ public static class ProxyApplication
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsSyntaxValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<IModuleStore>(_ => new DiskModuleStore(options.StorageDir));
+        var diskStore = OpenDiskStore(options.StorageDir);
+        services.AddSingleton<IModuleStore>(diskStore);
         services.AddSingleton<NotFoundCache>();
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<StorageHealth>();
@@ -90,6 +98,8 @@ public static class ProxyApplication
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        // Resolved now so that /status counts uptime from start-up, not from the first request.
+        _ = app.Services.GetRequiredService<StatusBuilder>();
         var metrics = app.Services.GetRequiredService<ProxyMetrics>();
         var store = app.Services.GetRequiredService<IModuleStore>();
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
@@ -105,6 +115,8 @@ public static class ProxyApplication
         app.MapGoProxyProtocol();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            // Readiness is known from the start (goproxy_storage_ready), not only after the first probe.
+            _ = app.Services.GetRequiredService<StorageHealth>().ProbeAsync(app.Lifetime.ApplicationStopping);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProxyApplication));
             Log.Started(logger, HealthEndpoints.ProxyVersion, string.Join(", ", app.Urls), store.Kind, Path.GetFullPath(options.StorageDir),
                 options.Offline ? "none (offline)" : UpstreamList.TryParse(options.Upstream, out var list, out _)
@@ -114,16 +126,45 @@ public static class ProxyApplication
     }
 
     /// <summary>True when <paramref name="exception"/> means the listen address is taken or not ours to bind.</summary>
-    public static bool IsBindFailure(Exception exception) =>
-        exception is IOException { InnerException: SocketException } or SocketException ||
-        exception.GetType().Name == "AddressInUseException";
+    public static bool IsBindFailure(Exception exception)
+    {
+        // Kestrel wraps the cause: IOException("Failed to bind ...") around AddressInUseException or SocketException.
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException || e.GetType().Name == "AddressInUseException")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static DiskModuleStore OpenDiskStore(string storageDir)
+    {
+        try
+        {
+            return new DiskModuleStore(storageDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ProxyConfigurationException($"storage directory \"{storageDir}\" cannot be used: {OneLine(e)}");
+        }
+    }
+
+    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
 
     private static ProxyOptions BindAndValidate(ConfigurationManager configuration)
     {
         var options = new ProxyOptions();
         try
         {
-            configuration.Bind(options);
+            // Strict: a misspelt key (lisTtl) must fail at start-up, not silently keep a default. Logging is the
+            // host's section, not ours.
+            var ours = new ConfigurationBuilder().AddInMemoryCollection(configuration.AsEnumerable()
+                .Where(kv => !kv.Key.Equals("Logging", StringComparison.OrdinalIgnoreCase) &&
+                             !kv.Key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase))).Build();
+            ours.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException e)
         {

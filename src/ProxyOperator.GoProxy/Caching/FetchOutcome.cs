@@ -3,7 +3,7 @@ using ProxyOperator.GoProxy.Upstream;
 namespace ProxyOperator.GoProxy.Caching;
 
 /// <summary>The shared result of one flight: stored (or fetched content), not found, or failed.</summary>
-public sealed record FetchOutcome(UpstreamStatus Status, byte[]? Body, string Reason, bool TimedOut)
+public sealed record FetchOutcome(UpstreamStatus Status, byte[]? Body, string Reason, bool TimedOut, int? StatusCode = null)
 {
     public static FetchOutcome Stored { get; } = new(UpstreamStatus.Found, null, "", false);
 
@@ -13,5 +13,5 @@ public sealed record FetchOutcome(UpstreamStatus Status, byte[]? Body, string Re
 
     public ProxyAnswer ToFailure() => Status == UpstreamStatus.NotFound
         ? ProxyAnswer.NotFound(Reason, Observability.CacheResult.Miss)
-        : ProxyAnswer.Failure(TimedOut ? 504 : 502, Reason);
+        : ProxyAnswer.Failure(StatusCode ?? (TimedOut ? 504 : 502), Reason);
 }

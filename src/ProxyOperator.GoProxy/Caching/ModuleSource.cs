@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProxyOperator.GoProxy.Configuration;
+using ProxyOperator.GoProxy.Health;
 using ProxyOperator.GoProxy.Observability;
 using ProxyOperator.GoProxy.Storage;
 using ProxyOperator.GoProxy.Upstream;
@@ -18,7 +19,7 @@ namespace ProxyOperator.GoProxy.Caching;
 /// caching rules of DESIGN §4: info/mod/zip immutable once stored, list/latest fresh for a TTL and served stale when
 /// the upstreams fail, "not found" remembered briefly, nothing fetched in offline mode.
 /// </summary>
-public sealed class ModuleSource : IDisposable
+public sealed partial class ModuleSource : IDisposable
 {
     private const long MaxInfoBytes = 64 << 10;
     private const long MaxListBytes = 4 << 20;
@@ -30,6 +31,7 @@ public sealed class ModuleSource : IDisposable
     private readonly TimeProvider _time;
     private readonly ProxyOptions _options;
     private readonly ProxyMetrics _metrics;
+    private readonly StorageHealth _storageHealth;
     private readonly ILogger<ModuleSource> _logger;
     private readonly CancellationToken _stopping;
     private readonly Singleflight<FetchOutcome> _flights = new();
@@ -42,9 +44,11 @@ public sealed class ModuleSource : IDisposable
         TimeProvider time,
         IOptions<ProxyOptions> options,
         ProxyMetrics metrics,
+        StorageHealth storageHealth,
         IHostApplicationLifetime lifetime,
         ILogger<ModuleSource> logger)
     {
+        _storageHealth = storageHealth;
         _store = store;
         _upstream = upstream;
         _notFound = notFound;
@@ -96,18 +100,20 @@ public sealed class ModuleSource : IDisposable
     public async Task<ProxyAnswer> GetListAsync(ModulePath module, CancellationToken cancellationToken)
     {
         var key = ArtifactKey.ForList(module);
-        var stored = await _store.OpenAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && (_options.Offline || IsFresh(stored)))
-        {
-            return ProxyAnswer.Stored(stored, CacheResult.Hit);
-        }
-
         if (_options.Offline)
         {
+            // The stored list is the upstream's and may name versions never downloaded: offline, only what is
+            // stored can be served, so only that is listed (GOPROXY-PROTOCOL.md §6).
             var versions = await StoredReleaseVersionsAsync(module, cancellationToken).ConfigureAwait(false);
             return versions.Count > 0
                 ? ProxyAnswer.Content(ListBody(versions), CacheResult.Hit)
                 : ProxyAnswer.NotFound($"{module}: no version is stored, and this proxy is offline");
+        }
+
+        var stored = await _store.OpenAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && IsFresh(stored))
+        {
+            return ProxyAnswer.Stored(stored, CacheResult.Hit);
         }
 
         var outcome = await FetchMutableAsync(key, token => FetchListAsync(module, token), cancellationToken).ConfigureAwait(false);
@@ -117,28 +123,34 @@ public sealed class ModuleSource : IDisposable
             return ProxyAnswer.Content(outcome.Body!, CacheResult.Miss);
         }
 
-        if (stored is not null && (outcome.Status == UpstreamStatus.NotFound || _options.Cache.StaleIfError))
+        if (outcome.Status == UpstreamStatus.NotFound || _options.Cache.StaleIfError)
         {
-            Log.ServingStale(_logger, key.ToString(), outcome.Reason);
-            return ProxyAnswer.Stored(stored, CacheResult.Stale);
+            // With every upstream failing, only stored versions can be served, so those are what the stale list
+            // names; the upstream's last list is the fallback when none is stored yet.
+            var held = await StoredReleaseVersionsAsync(module, cancellationToken).ConfigureAwait(false);
+            if (held.Count > 0)
+            {
+                await DisposeAsync(stored).ConfigureAwait(false);
+                Log.ServingStale(_logger, key.ToString(), outcome.Reason);
+                return ProxyAnswer.Content(ListBody(held), CacheResult.Stale);
+            }
+
+            if (stored is not null)
+            {
+                Log.ServingStale(_logger, key.ToString(), outcome.Reason);
+                return ProxyAnswer.Stored(stored, CacheResult.Stale);
+            }
         }
 
-        // What is stored can always be served, so the versions we hold are listed even when upstreams fail.
-        var held = await StoredReleaseVersionsAsync(module, cancellationToken).ConfigureAwait(false);
-        if (held.Count > 0 && (outcome.Status == UpstreamStatus.NotFound || _options.Cache.StaleIfError))
-        {
-            Log.ServingStale(_logger, key.ToString(), outcome.Reason);
-            return ProxyAnswer.Content(ListBody(held), CacheResult.Stale);
-        }
-
+        await DisposeAsync(stored).ConfigureAwait(false);
         return outcome.ToFailure();
     }
 
     public async Task<ProxyAnswer> GetLatestAsync(ModulePath module, CancellationToken cancellationToken)
     {
         var key = ArtifactKey.ForLatest(module);
-        var stored = await _store.OpenAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && (_options.Offline || IsFresh(stored)))
+        var stored = _options.Offline ? null : await _store.OpenAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && IsFresh(stored))
         {
             return ProxyAnswer.Stored(stored, CacheResult.Hit);
         }
@@ -158,17 +170,19 @@ public sealed class ModuleSource : IDisposable
                 return outcome.ToFailure();
             }
 
+            // A stored version beats the stored @latest answer, which may name a version never downloaded.
+            var newest = await NewestStoredInfoAsync(module, cancellationToken).ConfigureAwait(false);
+            if (newest is not null)
+            {
+                await DisposeAsync(stored).ConfigureAwait(false);
+                Log.ServingStale(_logger, key.ToString(), outcome.Reason);
+                return ProxyAnswer.Stored(newest, CacheResult.Stale);
+            }
+
             if (stored is not null)
             {
                 Log.ServingStale(_logger, key.ToString(), outcome.Reason);
                 return ProxyAnswer.Stored(stored, CacheResult.Stale);
-            }
-
-            var newest = await NewestStoredInfoAsync(module, cancellationToken).ConfigureAwait(false);
-            if (newest is not null)
-            {
-                Log.ServingStale(_logger, key.ToString(), outcome.Reason);
-                return ProxyAnswer.Stored(newest, CacheResult.Stale);
             }
 
             return outcome.ToFailure();
@@ -268,8 +282,30 @@ public sealed class ModuleSource : IDisposable
             return FetchOutcome.Stored;
         }
 
-        var result = await _upstream.FetchAsync(key.RelativePath, key.Extension, (response, ct) => IngestAsync(key, response, ct), cancellationToken).ConfigureAwait(false);
-        return Remember(key.ToString(), result, body: null);
+        try
+        {
+            var result = await _upstream.FetchAsync(key.RelativePath, key.Extension, (response, ct) => IngestAsync(key, response, ct), cancellationToken).ConfigureAwait(false);
+            return Remember(key.ToString(), result, body: null);
+        }
+        catch (StorageFailureException e)
+        {
+            // 503, not 502: the upstream answered; this replica cannot keep what it sent until storage recovers.
+            Log.StorageWriteFailed(_logger, key.ToString(), e.Message);
+            _ = _storageHealth.ProbeAsync(CancellationToken.None);
+            return new FetchOutcome(UpstreamStatus.Failed, null, $"{key} cannot be stored: {e.Message}", TimedOut: false, StatusCode: 503);
+        }
+    }
+
+    private static async Task<T> StorageStepAsync<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (StorageFailureException.IsStorageFault(e))
+        {
+            throw new StorageFailureException($"storage write failed: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
     }
 
     private FetchOutcome Remember<T>(string flightKey, UpstreamResult<T> result, byte[]? body)
@@ -301,7 +337,7 @@ public sealed class ModuleSource : IDisposable
             throw new InvalidUpstreamContentException($"{declared} bytes is over the {limit}-byte limit for a module {key.Extension}");
         }
 
-        await using var upload = await _store.BeginUploadAsync(key, cancellationToken).ConfigureAwait(false);
+        await using var upload = await StorageStepAsync(() => _store.BeginUploadAsync(key, cancellationToken)).ConfigureAwait(false);
         long length;
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
@@ -315,7 +351,7 @@ public sealed class ModuleSource : IDisposable
         }
 
         await CheckStagedAsync(key, upload, cancellationToken).ConfigureAwait(false);
-        if (await upload.CommitAsync(cancellationToken).ConfigureAwait(false))
+        if (await StorageStepAsync(() => upload.CommitAsync(cancellationToken)).ConfigureAwait(false))
         {
             Log.Stored(_logger, key.ToString(), length);
         }
@@ -337,11 +373,12 @@ public sealed class ModuleSource : IDisposable
                     problem = check.Errors.Count > 1 ? $"{check.Errors[0]} (and {check.Errors.Count - 1} more problems)" : (check.Errors.Count > 0 ? check.Errors[0] : "invalid module zip");
                 }
             }
-            else if (key.Kind == ArtifactKind.Info)
+            else
             {
+                // Info and mod are small: their size limits were enforced while copying.
                 var bytes = new byte[staged.Length];
                 await staged.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-                problem = CheckInfo(bytes, key.Module, key.Version, out _);
+                problem = key.Kind == ArtifactKind.Info ? CheckInfo(bytes, key.Module, key.Version, out _) : CheckGoMod(bytes);
             }
 
             if (problem is not null)
@@ -398,11 +435,26 @@ public sealed class ModuleSource : IDisposable
         return FetchOutcome.Content(result.Value!);
     }
 
+    /// <summary>
+    /// Keeps a list or latest answer for the TTL. A store that cannot take it costs only the cache: the answer the
+    /// upstream gave is still served (DESIGN §4, degraded, not down).
+    /// </summary>
     private async Task SaveMutableAsync(ArtifactKey key, byte[] body, CancellationToken cancellationToken)
     {
-        await using var upload = await _store.BeginUploadAsync(key, cancellationToken).ConfigureAwait(false);
-        await upload.Content.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-        await upload.CommitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var upload = await _store.BeginUploadAsync(key, cancellationToken).ConfigureAwait(false);
+            await using (upload.ConfigureAwait(false))
+            {
+                await upload.Content.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+                await upload.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (StorageFailureException.IsStorageFault(e))
+        {
+            Log.StorageWriteFailed(_logger, key.ToString(), e.Message.ReplaceLineEndings(" "));
+            _ = _storageHealth.ProbeAsync(CancellationToken.None);
+        }
     }
 
     private static async Task<byte[]> ReadInfoAsync(HttpResponseMessage response, ModulePath module, string? expectedVersion, CancellationToken cancellationToken)
@@ -441,8 +493,7 @@ public sealed class ModuleSource : IDisposable
             }
 
             if (document.RootElement.TryGetProperty("Time", out var time) &&
-                (time.ValueKind != JsonValueKind.String ||
-                 !DateTimeOffset.TryParse(time.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _)))
+                (time.ValueKind != JsonValueKind.String || !IsRfc3339(time.GetString()!)))
             {
                 return "info Time is not an RFC 3339 time";
             }
@@ -454,6 +505,32 @@ public sealed class ModuleSource : IDisposable
             return $"info is not JSON: {e.Message.ReplaceLineEndings(" ")}";
         }
     }
+
+    /// <summary>Go's time.RFC3339 layout: a 'T', seconds, optional fraction, and a 'Z' or numeric offset.</summary>
+    internal static bool IsRfc3339(string text) =>
+        Rfc3339().IsMatch(text) &&
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339();
+
+    /// <summary>
+    /// The go command parses every .mod it downloads; an HTML error page or an empty body stored as a .mod would
+    /// break that version for good, so a .mod must at least declare its module.
+    /// </summary>
+    internal static string? CheckGoMod(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IndexOf((byte)0) >= 0)
+        {
+            return "go.mod contains a NUL byte";
+        }
+
+        var text = Encoding.UTF8.GetString(bytes);
+        return GoModModuleLine().IsMatch(text) ? null : "go.mod has no module directive";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[ \t]*module[ \t(]", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex GoModModuleLine();
 
     private static bool IsListable(ModulePath module, string version) =>
         ModuleVersion.Check(module, version) is null && !PseudoVersion.IsPseudo(version);
@@ -548,7 +625,14 @@ public sealed class ModuleSource : IDisposable
                         throw new InvalidUpstreamContentException($"answer is over the {limit}-byte limit");
                     }
 
-                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (StorageFailureException.IsStorageFault(e))
+                    {
+                        throw new StorageFailureException($"storage write failed: {e.Message.ReplaceLineEndings(" ")}", e);
+                    }
                 }
             }
             finally

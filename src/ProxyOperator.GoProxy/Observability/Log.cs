@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Warning, "serving stale {Artifact}: {Reason}")]
     public static partial void ServingStale(ILogger logger, string artifact, string reason);
 
+    [LoggerMessage(3003, LogLevel.Error, "storage could not keep {Artifact}: {Reason}")]
+    public static partial void StorageWriteFailed(ILogger logger, string artifact, string reason);
+
     [LoggerMessage(4000, LogLevel.Information, "goproxy {Version} listening on {Address}, storage {StorageKind} at {StorageDir}, upstream {Upstream}")]
     public static partial void Started(ILogger logger, string version, string address, string storageKind, string storageDir, string upstream);
 

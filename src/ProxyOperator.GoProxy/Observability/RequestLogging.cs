@@ -14,14 +14,22 @@ public sealed class RequestLogging(RequestDelegate next, ProxyMetrics metrics, I
         context.Features.Set(outcome);
         var started = Stopwatch.GetTimestamp();
         using var inFlight = metrics.TrackInFlight();
+        var failed = false;
         try
         {
             await next(context).ConfigureAwait(false);
         }
+        catch
+        {
+            // The server answers 500 after this middleware has returned: count and log it as such here.
+            failed = true;
+            throw;
+        }
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499
+                : failed && !context.Response.HasStarted ? 500 : context.Response.StatusCode;
             var path = context.Request.Path.Value ?? "";
             if (outcome.Endpoint is { } endpoint)
             {

@@ -86,4 +86,36 @@ public sealed class ConfigurationTests : IDisposable
         var e = Assert.Throws<ProxyConfigurationException>(() => ProxyApplication.Build(["--config", file]));
         Assert.Contains("MaxRetries", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("listen: [1,2\n", "cannot be read")]
+    [InlineData("cache:\n  lisTtl: \"00:05:00\"\n", "lisTtl")]
+    [InlineData("unknownKey: 1\n", "unknownKey")]
+    public async Task Malformed_or_misspelt_yaml_is_refused_at_start_up(string yaml, string expected)
+    {
+        var file = Path.Combine(_dir, "typo.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+        var e = Assert.Throws<ProxyConfigurationException>(() => ProxyApplication.Build(["--config", file, "--storage-dir", Path.Combine(_dir, "store")]));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public async Task Storage_dir_that_is_a_file_is_refused_at_start_up()
+    {
+        var file = Path.Combine(_dir, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+        var e = Assert.Throws<ProxyConfigurationException>(() => ProxyApplication.Build(["--storage-dir", file]));
+        Assert.Contains("cannot be used", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Listen_address_in_use_exits_with_status_1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var code = await Program.Main(["--listen", $"127.0.0.1:{port}", "--storage-dir", Path.Combine(_dir, "store"), "--offline"]);
+        Assert.Equal(1, code);
+    }
 }

@@ -33,7 +33,7 @@ public sealed class ProtocolHttpTests(StandardModules modules) : IClassFixture<S
         await using var rig = await ProxyRig.StartAsync(Fixture);
         using var doc = JsonDocument.Parse(await rig.Client.GetStringAsync("example.com/lib/a/@v/v1.2.0.info"));
         Assert.Equal("v1.2.0", doc.RootElement.GetProperty("Version").GetString());
-        Assert.True(DateTimeOffset.TryParse(doc.RootElement.GetProperty("Time").GetString(), out _));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", doc.RootElement.GetProperty("Time").GetString());
     }
 
     [Fact]
@@ -197,6 +197,8 @@ public sealed class ProtocolHttpTests(StandardModules modules) : IClassFixture<S
     public async Task Offline_proxy_serves_what_is_stored_and_404s_the_rest_without_upstream_contact()
     {
         await using var online = await ProxyRig.StartAsync(Fixture);
+        // The stored list is the upstream's: it names v1.1.0, which is never downloaded here.
+        Assert.Contains("v1.1.0", await online.Client.GetStringAsync("example.com/lib/c/@v/list"), StringComparison.Ordinal);
         await online.Client.GetByteArrayAsync("example.com/lib/c/@v/v1.0.0.info");
         await online.Client.GetByteArrayAsync("example.com/lib/c/@v/v1.0.0.mod");
         await online.Client.GetByteArrayAsync("example.com/lib/c/@v/v1.0.0.zip");
@@ -248,6 +250,44 @@ public sealed class ProtocolHttpTests(StandardModules modules) : IClassFixture<S
         Assert.Contains("v1.0.1", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("v1.0.0.info", "{\"Version\":\"v1.0.0\",\"Time\":\"2024-01-01 12:00\"}", "RFC 3339")]
+    [InlineData("v1.0.0.mod", "<html><body>proxy error</body></html>", "no module directive")]
+    public async Task Info_or_mod_the_go_command_cannot_parse_is_refused_and_not_stored(string file, string content, string reason)
+    {
+        using var dir = TempDirectory.Create("goproxy-badmeta-");
+        var folder = Path.Combine(dir.Path, "upstream", "example.com", "evil", "@v");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, file), content);
+        await using var upstream = await FixtureServer.StartAsync(Path.Combine(dir.Path, "upstream"), CancellationToken.None);
+        await using var proxy = await TestProxy.StartAsync(Path.Combine(dir.Path, "store"), upstream.BaseUrl.ToString());
+        using var response = await proxy.Client.GetAsync($"example.com/evil/@v/{file}");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(proxy.StorageDir, "example.com", "evil", "@v", file)));
+    }
+
+    [Fact]
+    public async Task Storage_that_cannot_be_written_still_answers_lists_and_refuses_zips_with_a_503_without_blaming_the_upstream()
+    {
+        await using var rig = await ProxyRig.StartAsync(Fixture);
+        // Writes go through the staging folder first; without it every write fails, as on a full or broken disk.
+        Directory.Delete(Path.Combine(rig.StorageDir, ".staging"), recursive: true);
+
+        using var list = await rig.Client.GetAsync("example.com/lib/c/@v/list");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal("v1.0.0\nv1.1.0\n", await list.Content.ReadAsStringAsync());
+
+        using var zip = await rig.Client.GetAsync("example.com/lib/c/@v/v1.0.0.zip");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, zip.StatusCode);
+        Assert.Contains("cannot be stored", await zip.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, rig.Upstream.RequestCount("/example.com/lib/c/@v/v1.0.0.zip"));
+
+        using var status = JsonDocument.Parse(await rig.Client.GetStringAsync("status"));
+        Assert.True(status.RootElement.GetProperty("upstream").GetProperty("reachable").GetBoolean());
+        Assert.False(status.RootElement.GetProperty("storage").GetProperty("ready").GetBoolean());
+    }
+
     [Fact]
     public async Task Comma_falls_through_on_404_only_and_pipe_on_any_error()
     {
@@ -289,6 +329,8 @@ public sealed class ProtocolHttpTests(StandardModules modules) : IClassFixture<S
     public async Task Health_readiness_metrics_and_status_answer()
     {
         await using var rig = await ProxyRig.StartAsync(Fixture);
+        var beforeFirstRequest = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
         await rig.Client.GetByteArrayAsync("example.com/lib/c/@v/v1.0.0.zip");
         await rig.Client.GetByteArrayAsync("example.com/lib/c/@v/v1.0.0.zip");
 
@@ -312,6 +354,8 @@ public sealed class ProtocolHttpTests(StandardModules modules) : IClassFixture<S
         Assert.Equal(1, root.GetProperty("cache").GetProperty("artifacts").GetInt64());
         Assert.True(root.GetProperty("upstream").GetProperty("reachable").GetBoolean());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("version").GetString()));
+        // Uptime counts from start-up, not from the first /status request.
+        Assert.True(root.GetProperty("startedAt").GetDateTimeOffset() <= beforeFirstRequest);
     }
 
     [Fact]
