@@ -7,8 +7,9 @@ LISTEN ?= 127.0.0.1:3000
 STORAGE_DIR ?= .data/storage
 UPSTREAM ?= https://proxy.golang.org
 KUBE_SANDBOX_LISTEN ?= 127.0.0.1:6443
-# Debian packages the tests run for real: the go command, Go's own module zip code, git, and nginx/wrk for bench.
-TEST_PACKAGES := golang-go golang-golang-x-mod-dev git
+# Debian packages the tests run for real: the go command, Go's own module zip code, git; etcd, openssl and curl for
+# the real kube-apiserver the kube sandbox is checked against; nginx and wrk for bench.
+TEST_PACKAGES := golang-go golang-golang-x-mod-dev git etcd-server openssl curl
 BENCH_PACKAGES := nginx-light wrk
 
 .PHONY: help
@@ -45,6 +46,8 @@ kube-sandbox: ## Start the test Kubernetes API server on $(KUBE_SANDBOX_LISTEN);
 test: deps ## Run every test (installs what the tests need first)
 	dotnet test ProxyOperator.sln -c $(CONFIGURATION) --logger "console;verbosity=normal" 2>&1 | tee .test-output.log; \
 	status=$${PIPESTATUS[0]}; \
+	CONFIGURATION=$(CONFIGURATION) bash tests/tools/real-kube-check.sh 2>&1 | tee -a .test-output.log; \
+	[ $${PIPESTATUS[0]} = 0 ] || status=1; \
 	awk '/^ *Passed: *[0-9]+ *$$/ { passed += $$2 } /^ *Failed: *[0-9]+ *$$/ { failed += $$2 } /^ *Skipped: *[0-9]+ *$$/ { skipped += $$2 } \
 		END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' .test-output.log; \
 	exit $$status
