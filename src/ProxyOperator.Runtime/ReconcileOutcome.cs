@@ -1,0 +1,8 @@
+namespace ProxyOperator.Runtime;
+
+public enum ReconcileOutcome
+{
+    Success,
+    Requeue,
+    Error,
+}

@@ -1,0 +1,8 @@
+namespace ProxyOperator.Runtime;
+
+public enum ResourceEventType
+{
+    Added,
+    Updated,
+    Deleted,
+}
