@@ -36,6 +36,10 @@ deps: ## Install what the tests need (when missing): Debian packages, then the r
 	fi
 	bash tests/tools/kube-clients.sh
 
+.PHONY: manifests
+manifests: ## Generate the CRD from the C# types into config/crd/bases (a test fails when they drift)
+	dotnet run --project src/ProxyOperator.Manifests -c $(CONFIGURATION) -- --output config/crd/bases
+
 .PHONY: kube-sandbox
 kube-sandbox: ## Start the test Kubernetes API server on $(KUBE_SANDBOX_LISTEN); kubeconfig in .kube-sandbox/kubeconfig
 	@mkdir -p .kube-sandbox
