@@ -36,6 +36,10 @@ deps: ## Install what the tests need (when missing): Debian packages, then the r
 	fi
 	bash tests/tools/kube-clients.sh
 
+.PHONY: run-operator
+run-operator: ## Run the operator against $$KUBECONFIG (e.g. make kube-sandbox's), leader election off, health on 127.0.0.1:8081
+	dotnet run --project src/ProxyOperator.Operator -c $(CONFIGURATION) -- --leader-elect false --listen 127.0.0.1:8081
+
 .PHONY: manifests
 manifests: ## Generate the CRD from the C# types into config/crd/bases (a test fails when they drift)
 	dotnet run --project src/ProxyOperator.Manifests -c $(CONFIGURATION) -- --output config/crd/bases

@@ -1,0 +1,107 @@
+using k8s.Models;
+using ProxyOperator.Operator.Api;
+using ProxyOperator.Operator.Builders;
+
+namespace ProxyOperator.Operator.Status;
+
+/// <summary>
+/// The status a GoModuleProxy should show, from its spec and its workload's rollout: a pure function. Conditions keep
+/// their lastTransitionTime while their status stays the same (metav1.Condition's contract).
+/// </summary>
+internal static class StatusCalculator
+{
+    public static GoModuleProxyStatus Compute(GoModuleProxy proxy, WorkloadRollout? workload, SpecRejection? rejection, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        var name = proxy.Metadata.Name;
+        var ns = proxy.Metadata.NamespaceProperty;
+        var generation = proxy.Metadata.Generation ?? 0;
+        var previous = proxy.Status;
+        var endpoint = $"http://{Names.Service(name)}.{ns}.svc:{EffectiveSpec.ServicePort(proxy.Spec)}";
+        var status = new GoModuleProxyStatus
+        {
+            ObservedGeneration = generation,
+            Replicas = workload?.Replicas ?? 0,
+            ReadyReplicas = workload?.ReadyReplicas ?? 0,
+            Selector = Labels.SelectorString(name),
+            Endpoint = endpoint,
+            Url = previous?.Url ?? endpoint,
+            // Written by the proxy-status poller, not here: kept as they are.
+            Proxies = previous?.Proxies,
+            Cache = previous?.Cache,
+            Conditions = previous?.Conditions is { } existing ? [.. existing] : [],
+        };
+
+        var conditions = status.Conditions;
+        if (rejection is not null)
+        {
+            Set(conditions, ConditionTypes.Ready, false, rejection.Reason, rejection.Message, generation, now);
+            Set(conditions, ConditionTypes.Progressing, false, rejection.Reason, "the spec cannot be reconciled until it is fixed", generation, now);
+            Set(conditions, ConditionTypes.Degraded, true, rejection.Reason, rejection.Message, generation, now);
+            return status;
+        }
+
+        if (workload is null)
+        {
+            const string Missing = "the proxy workload does not exist yet";
+            Set(conditions, ConditionTypes.Ready, false, ConditionReasons.WorkloadMissing, Missing, generation, now);
+            Set(conditions, ConditionTypes.Progressing, true, ConditionReasons.WorkloadMissing, Missing, generation, now);
+            Set(conditions, ConditionTypes.Degraded, false, ConditionReasons.AsExpected, "no problem found", generation, now);
+            return status;
+        }
+
+        var counts = $"{workload.ReadyReplicas}/{workload.DesiredReplicas} ready, {workload.UpdatedReplicas} updated, {workload.AvailableReplicas} available";
+        if (workload.RolledOut)
+        {
+            var scaledToZero = workload.DesiredReplicas == 0;
+            Set(conditions, ConditionTypes.Ready, !scaledToZero, scaledToZero ? ConditionReasons.ScaledToZero : ConditionReasons.RolledOut,
+                $"{workload.Kind} rolled out: {counts}", generation, now);
+            Set(conditions, ConditionTypes.Progressing, false, ConditionReasons.RolledOut, $"{workload.Kind} rolled out", generation, now);
+        }
+        else
+        {
+            Set(conditions, ConditionTypes.Ready, false, ConditionReasons.RollingOut, $"{workload.Kind} rolling out: {counts}", generation, now);
+            Set(conditions, ConditionTypes.Progressing, true, ConditionReasons.RollingOut, $"{workload.Kind} rolling out: {counts}", generation, now);
+        }
+
+        // Degraded: fewer pods available than asked for once the controller has caught up with the spec.
+        var degraded = workload.ObservedGeneration >= workload.Generation && workload.AvailableReplicas < workload.DesiredReplicas && workload.UpdatedReplicas >= workload.DesiredReplicas;
+        Set(conditions, ConditionTypes.Degraded, degraded, degraded ? ConditionReasons.Unavailable : ConditionReasons.AsExpected,
+            degraded ? $"{workload.Kind}: {counts}" : "no problem found", generation, now);
+        return status;
+    }
+
+    /// <summary>Sets one condition; its lastTransitionTime changes only when its status does.</summary>
+    internal static void Set(IList<V1Condition> conditions, string type, bool value, string reason, string message, long generation, DateTime now)
+    {
+        var status = value ? "True" : "False";
+        var index = -1;
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            if (conditions[i].Type == type)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        var transition = index >= 0 && conditions[index].Status == status ? conditions[index].LastTransitionTime : now;
+        var condition = new V1Condition
+        {
+            Type = type,
+            Status = status,
+            Reason = reason,
+            Message = message,
+            ObservedGeneration = generation,
+            LastTransitionTime = transition,
+        };
+        if (index >= 0)
+        {
+            conditions[index] = condition;
+        }
+        else
+        {
+            conditions.Add(condition);
+        }
+    }
+}
