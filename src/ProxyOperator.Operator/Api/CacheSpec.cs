@@ -3,6 +3,9 @@ using ProxyOperator.Operator.Api.Schema;
 
 namespace ProxyOperator.Operator.Api;
 
+// The proxy refuses lifetimes beyond a day at start-up: a spec asking for more would crash-loop every pod.
+[CelRule("!has(self.listTTL) || duration(self.listTTL) <= duration('24h')", SpecMessages.ListTtlTooLong, FieldPath = ".listTTL")]
+[CelRule("!has(self.notFoundTTL) || duration(self.notFoundTTL) <= duration('24h')", SpecMessages.NotFoundTtlTooLong, FieldPath = ".notFoundTTL")]
 [Doc("Cache lifetimes. .info, .mod and .zip never change once stored; only lists and not-found answers expire.")]
 public sealed class CacheSpec
 {

@@ -41,6 +41,30 @@ public static class GoModuleProxySpecValidator
             problems.Add(new SpecProblem("spec.auth.secretRef", SpecMessages.AuthSecretRequired));
         }
 
+        var longestTtl = TimeSpan.FromHours(24);
+        if (spec.Cache?.ListTtl is { } listTtl && TryParse(listTtl) > longestTtl)
+        {
+            problems.Add(new SpecProblem("spec.cache.listTTL", SpecMessages.ListTtlTooLong));
+        }
+
+        if (spec.Cache?.NotFoundTtl is { } notFoundTtl && TryParse(notFoundTtl) > longestTtl)
+        {
+            problems.Add(new SpecProblem("spec.cache.notFoundTTL", SpecMessages.NotFoundTtlTooLong));
+        }
+
         return problems;
+    }
+
+    /// <summary>Null for a malformed duration: the schema's pattern is the rule that refuses those.</summary>
+    private static TimeSpan? TryParse(string duration)
+    {
+        try
+        {
+            return Builders.GoDuration.Parse(duration);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

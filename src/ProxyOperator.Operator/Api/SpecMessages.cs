@@ -15,4 +15,8 @@ public static class SpecMessages
     public const string AutoscalingMaxBelowMin = "autoscaling.maxReplicas must be greater than or equal to autoscaling.minReplicas";
 
     public const string AuthSecretRequired = "auth.secretRef is required unless auth.type is None";
+
+    public const string ListTtlTooLong = "cache.listTTL must be at most 24h";
+
+    public const string NotFoundTtlTooLong = "cache.notFoundTTL must be at most 24h";
 }

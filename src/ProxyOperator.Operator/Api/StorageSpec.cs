@@ -23,4 +23,10 @@ public sealed class StorageSpec
     [JsonPropertyName("maxSize")]
     [Doc("Evict the least recently used modules beyond this size; no limit when unset.")]
     public ResourceQuantity? MaxSize { get; set; }
+
+    [JsonPropertyName("retainPolicy")]
+    [Doc("For type Disk: whether the cache volumes are deleted with the resource. A StatefulSet's per-replica claims " +
+         "outlive it in Kubernetes 1.20 to 1.26, so the operator deletes them itself, through a finalizer. An S3 bucket is never emptied.")]
+    [Default(nameof(Api.RetainPolicy.Delete))]
+    public RetainPolicy? RetainPolicy { get; set; }
 }

@@ -32,6 +32,14 @@ internal static class EffectiveSpec
     public static bool UsesSharedClaim(GoModuleProxySpec spec) =>
         StorageType(spec) == Api.StorageType.Disk && AccessMode(spec) == VolumeAccessMode.ReadWriteMany;
 
+    public static RetainPolicy RetainPolicy(GoModuleProxySpec spec) => spec.Storage?.RetainPolicy ?? Api.RetainPolicy.Delete;
+
+    /// <summary>
+    /// Per-replica claims to delete with the resource: the StatefulSet's claim templates make claims it does not own,
+    /// so garbage collection leaves them (until persistentVolumeClaimRetentionPolicy, beta in Kubernetes 1.27).
+    /// </summary>
+    public static bool NeedsFinalizer(GoModuleProxySpec spec) => UsesVolumePerReplica(spec) && RetainPolicy(spec) == Api.RetainPolicy.Delete;
+
     public static k8s.Models.ResourceQuantity DiskSize(GoModuleProxySpec spec) =>
         spec.Storage?.Disk?.Size ?? new k8s.Models.ResourceQuantity(GoModuleProxyDefaults.DiskSize);
 

@@ -18,11 +18,19 @@ public static class PersistentVolumeClaimBuilder
             return null;
         }
 
+        var metadata = Ownership.Metadata(proxy, Names.CacheClaim(Ownership.ProxyName(proxy)));
+        if (EffectiveSpec.RetainPolicy(proxy.Spec) == RetainPolicy.Retain)
+        {
+            // Without an owner the garbage collector leaves the claim when the resource goes. Server-side apply then
+            // also drops the reference an earlier Delete policy put there, as it is a field we no longer send.
+            metadata.OwnerReferences = null;
+        }
+
         return new V1PersistentVolumeClaim
         {
             ApiVersion = Ownership.ApiVersion(V1PersistentVolumeClaim.KubeGroup, V1PersistentVolumeClaim.KubeApiVersion),
             Kind = V1PersistentVolumeClaim.KubeKind,
-            Metadata = Ownership.Metadata(proxy, Names.CacheClaim(Ownership.ProxyName(proxy))),
+            Metadata = metadata,
             Spec = ClaimSpec(proxy.Spec),
         };
     }

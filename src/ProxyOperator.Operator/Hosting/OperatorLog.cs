@@ -32,6 +32,9 @@ internal static partial class OperatorLog
     [LoggerMessage(5106, LogLevel.Warning, "{Key}: could not record event {Reason}: {Failure}")]
     public static partial void EventFailed(ILogger logger, string key, string reason, string failure);
 
+    [LoggerMessage(5108, LogLevel.Information, "{Key}: deleted per-replica cache claim {Name} with the resource (storage.retainPolicy Delete)")]
+    public static partial void CacheClaimDeleted(ILogger logger, string key, string name);
+
     [LoggerMessage(5107, LogLevel.Warning, "{Key}: {Kind} {Name} belongs to another controller; left alone")]
     public static partial void NotOurs(ILogger logger, string key, string kind, string name);
 }

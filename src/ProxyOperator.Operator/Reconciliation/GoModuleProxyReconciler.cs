@@ -24,6 +24,7 @@ public sealed class GoModuleProxyReconciler
     private readonly TimeProvider _clock;
     private readonly StatusWriter _status;
     private readonly EventRecorder _events;
+    private readonly CacheClaimFinalizer _finalizer;
 
     public GoModuleProxyReconciler(IKubernetes client, ReconcilerOptions options, ILogger logger, TimeProvider? clock = null)
     {
@@ -35,17 +36,30 @@ public sealed class GoModuleProxyReconciler
         _clock = clock ?? TimeProvider.System;
         _status = new StatusWriter(client, logger);
         _events = new EventRecorder(client, logger, _clock);
+        _finalizer = new CacheClaimFinalizer(client, logger);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         var key = request.Key.ToString();
         var proxy = await _status.ReadAsync(request.Namespace, request.Name, cancellationToken).ConfigureAwait(false);
-        if (proxy is null || proxy.Metadata.DeletionTimestamp is not null)
+        if (proxy is null)
         {
-            // Gone or going: the API server's garbage collector removes what we own.
             OperatorLog.Gone(_logger, key);
             return ReconcileResult.Done;
+        }
+
+        if (proxy.Metadata.DeletionTimestamp is not null)
+        {
+            // Going: the API server's garbage collector removes what we own; the finalizer, what nothing owns.
+            await FinalizeAsync(proxy, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        // Before validation: a spec made invalid after its StatefulSet made claims still has claims to clean up.
+        if (EffectiveSpec.NeedsFinalizer(proxy.Spec) != CacheClaimFinalizer.IsOn(proxy))
+        {
+            await (CacheClaimFinalizer.IsOn(proxy) ? _finalizer.RemoveAsync(proxy, cancellationToken) : _finalizer.AddAsync(proxy, cancellationToken)).ConfigureAwait(false);
         }
 
         if (await RejectionAsync(proxy, cancellationToken).ConfigureAwait(false) is { } rejection)
@@ -79,7 +93,13 @@ public sealed class GoModuleProxyReconciler
         }
 
         var workload = await ReadWorkloadAsync(proxy, cancellationToken).ConfigureAwait(false);
-        var outcome = await WriteStatusAsync(request, workload, null, cancellationToken).ConfigureAwait(false);
+        var trouble = workload is { RolledOut: false } ? await FindPodTroubleAsync(proxy, cancellationToken).ConfigureAwait(false) : null;
+        var outcome = await WriteStatusAsync(request, workload, null, cancellationToken, trouble).ConfigureAwait(false);
+        if (outcome is { } degraded && DegradedReason(degraded.Written) is { } reason && reason != DegradedReason(degraded.Previous) && trouble?.Reason == reason)
+        {
+            await _events.RecordAsync(proxy, EventRecorder.Warning, reason, trouble.Message, cancellationToken).ConfigureAwait(false);
+        }
+
         if (outcome is { } wrote && (wrote.Previous?.ObservedGeneration != wrote.Written.ObservedGeneration || changed))
         {
             OperatorLog.Applied(_logger, key, GoModuleProxy.KubeKind, $"generation {proxy.Metadata.Generation}");
@@ -89,13 +109,45 @@ public sealed class GoModuleProxyReconciler
         return ReconcileResult.Done;
     }
 
+    private async Task FinalizeAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
+    {
+        if (!CacheClaimFinalizer.IsOn(proxy))
+        {
+            OperatorLog.Gone(_logger, proxy.Metadata.NamespaceProperty + "/" + proxy.Metadata.Name);
+            return;
+        }
+
+        // The policy as it stands at deletion: a user who switched to Retain first keeps the claims.
+        if (EffectiveSpec.NeedsFinalizer(proxy.Spec))
+        {
+            var deleted = await _finalizer.DeletePerReplicaClaimsAsync(proxy, cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                await _events.RecordAsync(proxy, EventRecorder.Normal, "CacheDeleted",
+                    $"deleted {deleted} per-replica cache claim{(deleted == 1 ? "" : "s")} (storage.retainPolicy Delete)", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await _finalizer.RemoveAsync(proxy, cancellationToken).ConfigureAwait(false);
+    }
+
     private Task<(GoModuleProxyStatus Written, GoModuleProxyStatus? Previous)?> WriteStatusAsync(
-        ReconcileRequest request, WorkloadRollout? workload, SpecRejection? rejection, CancellationToken cancellationToken)
+        ReconcileRequest request, WorkloadRollout? workload, SpecRejection? rejection, CancellationToken cancellationToken, PodTrouble? trouble = null)
     {
         // Seconds: the precision the API server keeps (RFC 3339), so an unchanged condition reads back equal.
         var now = _clock.GetUtcNow().UtcDateTime;
         now = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
-        return _status.WriteAsync(request.Namespace, request.Name, current => StatusCalculator.Compute(current, workload, rejection, now), cancellationToken);
+        return _status.WriteAsync(request.Namespace, request.Name, current => StatusCalculator.Compute(current, workload, rejection, now, trouble), cancellationToken);
+    }
+
+    private static string? DegradedReason(GoModuleProxyStatus? status) =>
+        status?.Conditions?.FirstOrDefault(c => c is { Type: ConditionTypes.Degraded, Status: "True" })?.Reason;
+
+    /// <summary>Pods are not watched: a rollout that stalls shows in the workload's status, which is, and the periodic resync re-reads them.</summary>
+    private async Task<PodTrouble?> FindPodTroubleAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
+    {
+        var pods = await _client.CoreV1.ListNamespacedPodAsync(proxy.Metadata.NamespaceProperty, labelSelector: Labels.SelectorString(proxy.Metadata.Name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return PodTrouble.Find(pods.Items);
     }
 
     private static bool SameReady(GoModuleProxyStatus? previous, GoModuleProxyStatus next)

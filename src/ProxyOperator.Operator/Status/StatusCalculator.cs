@@ -10,7 +10,7 @@ namespace ProxyOperator.Operator.Status;
 /// </summary>
 internal static class StatusCalculator
 {
-    public static GoModuleProxyStatus Compute(GoModuleProxy proxy, WorkloadRollout? workload, SpecRejection? rejection, DateTime now)
+    public static GoModuleProxyStatus Compute(GoModuleProxy proxy, WorkloadRollout? workload, SpecRejection? rejection, DateTime now, PodTrouble? trouble = null)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         var name = proxy.Metadata.Name;
@@ -64,10 +64,23 @@ internal static class StatusCalculator
             Set(conditions, ConditionTypes.Progressing, true, ConditionReasons.RollingOut, $"{workload.Kind} rolling out: {counts}", generation, now);
         }
 
-        // Degraded: fewer pods available than asked for once the controller has caught up with the spec.
-        var degraded = workload.ObservedGeneration >= workload.Generation && workload.AvailableReplicas < workload.DesiredReplicas && workload.UpdatedReplicas >= workload.DesiredReplicas;
-        Set(conditions, ConditionTypes.Degraded, degraded, degraded ? ConditionReasons.Unavailable : ConditionReasons.AsExpected,
-            degraded ? $"{workload.Kind}: {counts}" : "no problem found", generation, now);
+        // Degraded, most specific first: a pod that cannot run says why; then the controller's own verdict; then fewer
+        // pods available than asked for once the controller has caught up with the spec.
+        if (trouble is not null)
+        {
+            Set(conditions, ConditionTypes.Degraded, true, trouble.Reason, trouble.Message, generation, now);
+        }
+        else if (workload.FailureReason is { } failure)
+        {
+            Set(conditions, ConditionTypes.Degraded, true, failure, $"{workload.Kind}: {workload.FailureMessage}", generation, now);
+        }
+        else
+        {
+            var degraded = workload.ObservedGeneration >= workload.Generation && workload.AvailableReplicas < workload.DesiredReplicas && workload.UpdatedReplicas >= workload.DesiredReplicas;
+            Set(conditions, ConditionTypes.Degraded, degraded, degraded ? ConditionReasons.Unavailable : ConditionReasons.AsExpected,
+                degraded ? $"{workload.Kind}: {counts}" : "no problem found", generation, now);
+        }
+
         return status;
     }
 

@@ -11,7 +11,9 @@ internal sealed record WorkloadRollout(
     int Replicas,
     int ReadyReplicas,
     int UpdatedReplicas,
-    int AvailableReplicas)
+    int AvailableReplicas,
+    string? FailureReason = null,
+    string? FailureMessage = null)
 {
     public static WorkloadRollout Of(V1Deployment deployment) => new(
         V1Deployment.KubeKind,
@@ -21,7 +23,9 @@ internal sealed record WorkloadRollout(
         deployment.Status?.Replicas ?? 0,
         deployment.Status?.ReadyReplicas ?? 0,
         deployment.Status?.UpdatedReplicas ?? 0,
-        deployment.Status?.AvailableReplicas ?? 0);
+        deployment.Status?.AvailableReplicas ?? 0,
+        Failure(deployment)?.Reason,
+        Failure(deployment)?.Message);
 
     public static WorkloadRollout Of(V1StatefulSet statefulSet) => new(
         V1StatefulSet.KubeKind,
@@ -32,6 +36,14 @@ internal sealed record WorkloadRollout(
         statefulSet.Status?.ReadyReplicas ?? 0,
         statefulSet.Status?.UpdatedReplicas ?? 0,
         statefulSet.Status?.AvailableReplicas ?? 0);
+
+    /// <summary>
+    /// What the Deployment controller itself calls failure: no progress within progressDeadlineSeconds, or pods it could
+    /// not create (a quota, an admission webhook).
+    /// </summary>
+    private static V1DeploymentCondition? Failure(V1Deployment deployment) =>
+        deployment.Status?.Conditions?.FirstOrDefault(c => c is { Type: "ReplicaFailure", Status: "True" })
+        ?? deployment.Status?.Conditions?.FirstOrDefault(c => c is { Type: "Progressing", Status: "False", Reason: "ProgressDeadlineExceeded" });
 
     /// <summary>
     /// The controller has seen the current spec, every pod runs it and is available, and no old pod is left
