@@ -24,4 +24,12 @@ public static class Names
     public static string CacheClaim(string proxyName) => proxyName + "-cache";
 
     public static string PodDisruptionBudget(string proxyName) => proxyName;
+
+    /// <summary>The Ingress that exposes the Service outside the cluster.</summary>
+    public static string Ingress(string proxyName) => proxyName;
+
+    /// <summary>The monitoring.coreos.com/v1 ServiceMonitor that has Prometheus scrape the proxies.</summary>
+    public static string ServiceMonitor(string proxyName) => proxyName;
+
+    public static string HorizontalPodAutoscaler(string proxyName) => proxyName;
 }
