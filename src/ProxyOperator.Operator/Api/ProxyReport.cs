@@ -12,6 +12,14 @@ public sealed class ProxyReport
     [JsonPropertyName("ready")]
     public bool? Ready { get; set; }
 
+    [JsonPropertyName("healthy")]
+    [Doc("The pod answered GET /status and reported itself ready, with its storage ready.")]
+    public bool? Healthy { get; set; }
+
+    [JsonPropertyName("message")]
+    [Doc("Why the pod is not healthy: no answer (and why), or what it reported wrong.")]
+    public string? Message { get; set; }
+
     [JsonPropertyName("lastReport")]
     [Doc("When the operator last read the pod's report.")]
     public DateTime? LastReport { get; set; }
