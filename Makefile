@@ -70,6 +70,11 @@ bench: ## Benchmarks against nginx (see docs/benchmarks.md)
 	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
 	bash bench/run.sh
 
+.PHONY: bench-operator
+bench-operator: ## Operator scale: 500 GoModuleProxy resources against the kube sandbox (see docs/benchmarks.md)
+	@[ -x .tools/kube-clients/kubectl ] || bash tests/tools/kube-clients.sh
+	bash bench/operator-scale.sh
+
 .PHONY: clean
 clean: ## Remove build output and local data
 	dotnet clean ProxyOperator.sln -c $(CONFIGURATION) >/dev/null

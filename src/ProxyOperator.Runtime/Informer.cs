@@ -240,8 +240,11 @@ public sealed class Informer<T>
         }
     }
 
+    private T Transformed(T obj) => _options.Transform is { } transform ? (T)transform(obj) : obj;
+
     private void Upsert(T obj, bool onlyIfChanged = false)
     {
+        obj = Transformed(obj);
         var key = ObjectKey.Of(obj);
         if (_cache.TryGetValue(key, out var old))
         {
@@ -262,6 +265,7 @@ public sealed class Informer<T>
 
     private void Remove(T obj)
     {
+        obj = Transformed(obj);
         _cache.TryRemove(ObjectKey.Of(obj), out var old);
         Raise(new ResourceEvent<T>(ResourceEventType.Deleted, obj, old));
     }

@@ -20,4 +20,10 @@ public sealed class InformerOptions
 
     /// <summary>Cap of the retry delay (client-go's reflector: 30 s).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Applied to every object before it is cached and handed to handlers, to keep only what they read (controller-
+    /// runtime's TransformStripManagedFields: managedFields are almost half of a typical object). Null: as received.
+    /// </summary>
+    public Func<object, object>? Transform { get; set; }
 }
