@@ -3,7 +3,7 @@ using ProxyOperator.Operator.Api.Schema;
 
 namespace ProxyOperator.Operator.Api;
 
-[Doc("A HorizontalPodAutoscaler on this resource's scale subresource. It then owns spec.replicas: keep that field out of Git.")]
+[Doc("A HorizontalPodAutoscaler on the proxy's Deployment or StatefulSet. While enabled it owns the replica count: spec.replicas (and kubectl scale) is ignored.")]
 [CelRule("!has(self.enabled) || !self.enabled || has(self.maxReplicas)", SpecMessages.AutoscalingMaxRequired, FieldPath = ".maxReplicas", Reason = "FieldValueRequired")]
 [CelRule("!has(self.minReplicas) || !has(self.maxReplicas) || self.maxReplicas >= self.minReplicas", SpecMessages.AutoscalingMaxBelowMin, FieldPath = ".maxReplicas")]
 public sealed class AutoscalingSpec

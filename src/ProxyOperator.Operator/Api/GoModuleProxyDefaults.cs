@@ -16,6 +16,11 @@ public static class GoModuleProxyDefaults
 
     public const string DiskSize = "10Gi";
 
+    /// <summary>The proxy container's requests when spec.resources is unset.</summary>
+    public const string CpuRequest = "100m";
+
+    public const string MemoryRequest = "128Mi";
+
     public const string ListTtl = "5m";
 
     public const string NotFoundTtl = "1m";

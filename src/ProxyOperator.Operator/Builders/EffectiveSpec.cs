@@ -18,7 +18,7 @@ internal static class EffectiveSpec
     /// so that the pod template (and its anti-affinity) does not change, and roll every pod, each time the HPA scales.
     /// </summary>
     public static bool MayRunSeveralPods(GoModuleProxySpec spec) =>
-        Replicas(spec) > 1 || (Autoscaled(spec) && (spec.Autoscaling!.MaxReplicas ?? 0) > 1);
+        Autoscaled(spec) ? (spec.Autoscaling!.MaxReplicas ?? 0) > 1 : Replicas(spec) > 1;
 
     public static StorageType StorageType(GoModuleProxySpec spec) => spec.Storage?.Type ?? Api.StorageType.Disk;
 

@@ -14,13 +14,13 @@ public static class PodDisruptionBudgetBuilder
     /// forever or protect nothing (CloudNativePG's BuildReplicasPodDisruptionBudget returns nil likewise).
     /// </returns>
     /// <remarks>
-    /// spec.replicas is the current count under an autoscaler too (it scales through the scale subresource), so the
-    /// budget follows the fleet as it grows and shrinks.
+    /// Under an autoscaler the HPA's maximum decides, not spec.replicas (which the HPA does not write: it scales the
+    /// workload), so that the budget is there whenever the fleet may grow past one pod.
     /// </remarks>
     public static V1PodDisruptionBudget? Build(GoModuleProxy proxy)
     {
         ArgumentNullException.ThrowIfNull(proxy);
-        if (EffectiveSpec.Replicas(proxy.Spec) < MinimumReplicas)
+        if (!EffectiveSpec.MayRunSeveralPods(proxy.Spec))
         {
             return null;
         }

@@ -21,8 +21,9 @@ public static class WorkloadBuilder
 
     /// <param name="proxy">The resource.</param>
     /// <param name="image">The image when the spec names none; <see cref="ProxyImage.Default"/> when null.</param>
+    /// <param name="secretVersions">The resourceVersions of the Secrets the pods mount, by name, for the rollout hash.</param>
     /// <returns>The Deployment, or null when storage calls for a StatefulSet.</returns>
-    public static V1Deployment? BuildDeployment(GoModuleProxy proxy, ProxyImage? image = null)
+    public static V1Deployment? BuildDeployment(GoModuleProxy proxy, ProxyImage? image = null, IReadOnlyDictionary<string, string>? secretVersions = null)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         if (KindFor(proxy.Spec) != WorkloadKind.Deployment)
@@ -47,15 +48,16 @@ public static class WorkloadBuilder
                     Type = "RollingUpdate",
                     RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = (IntOrString)0 },
                 },
-                Template = PodTemplate(proxy, image ?? ProxyImage.Default, SharedStoreVolume(proxy.Spec, name)),
+                Template = PodTemplate(proxy, image ?? ProxyImage.Default, SharedStoreVolume(proxy.Spec, name), secretVersions),
             },
         };
     }
 
     /// <param name="proxy">The resource.</param>
     /// <param name="image">The image when the spec names none; <see cref="ProxyImage.Default"/> when null.</param>
+    /// <param name="secretVersions">The resourceVersions of the Secrets the pods mount, by name, for the rollout hash.</param>
     /// <returns>The StatefulSet, or null when storage calls for a Deployment.</returns>
-    public static V1StatefulSet? BuildStatefulSet(GoModuleProxy proxy, ProxyImage? image = null)
+    public static V1StatefulSet? BuildStatefulSet(GoModuleProxy proxy, ProxyImage? image = null, IReadOnlyDictionary<string, string>? secretVersions = null)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         if (KindFor(proxy.Spec) != WorkloadKind.StatefulSet)
@@ -78,7 +80,7 @@ public static class WorkloadBuilder
                 // Immutable after creation, so set from the first apply.
                 PodManagementPolicy = "Parallel",
                 UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "RollingUpdate" },
-                Template = PodTemplate(proxy, image ?? ProxyImage.Default, storeVolume: null),
+                Template = PodTemplate(proxy, image ?? ProxyImage.Default, storeVolume: null, secretVersions),
                 VolumeClaimTemplates =
                 [
                     // Only name and spec: claim templates are immutable, so they carry nothing we might change later.
@@ -102,7 +104,7 @@ public static class WorkloadBuilder
             // Ephemeral, and S3 too: the proxy still needs a writable folder for the store path it is given.
             : new V1Volume { Name = Names.CacheVolume, EmptyDir = new V1EmptyDirVolumeSource() };
 
-    private static V1PodTemplateSpec PodTemplate(GoModuleProxy proxy, ProxyImage image, V1Volume? storeVolume)
+    private static V1PodTemplateSpec PodTemplate(GoModuleProxy proxy, ProxyImage image, V1Volume? storeVolume, IReadOnlyDictionary<string, string>? secretVersions)
     {
         var spec = proxy.Spec;
         var name = Ownership.ProxyName(proxy);
@@ -110,6 +112,11 @@ public static class WorkloadBuilder
         {
             [ProxyConfig.HashAnnotation] = ProxyConfig.Build(spec).Hash,
         };
+        if (SecretMounts.Hash(spec, secretVersions) is { } secretsHash)
+        {
+            annotations[SecretMounts.HashAnnotation] = secretsHash;
+        }
+
         var volumes = new List<V1Volume>
         {
             new() { Name = ConfigVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = Names.ConfigMap(name) } },
@@ -119,6 +126,8 @@ public static class WorkloadBuilder
         {
             volumes.Add(storeVolume);
         }
+
+        volumes.AddRange(SecretMounts.Volumes(spec));
 
         var severalPods = EffectiveSpec.MayRunSeveralPods(spec);
         return new V1PodTemplateSpec
@@ -163,7 +172,7 @@ public static class WorkloadBuilder
         // outage does not empty the Service.
         LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = ProxyContainer.HealthPath, Port = (IntOrString)ProxyContainer.PortName } },
         ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = ProxyContainer.ReadyPath, Port = (IntOrString)ProxyContainer.PortName } },
-        Resources = spec.Resources,
+        Resources = spec.Resources ?? DefaultResources(),
         SecurityContext = new V1SecurityContext
         {
             RunAsNonRoot = true,
@@ -177,7 +186,22 @@ public static class WorkloadBuilder
             new V1VolumeMount { Name = ConfigVolume, MountPath = ProxyContainer.ConfigDirectory, ReadOnlyProperty = true },
             new V1VolumeMount { Name = Names.CacheVolume, MountPath = ProxyContainer.StoreDirectory },
             new V1VolumeMount { Name = TempVolume, MountPath = ProxyContainer.TempDirectory },
+            .. SecretMounts.VolumeMounts(spec),
         ],
+    };
+
+    /// <summary>
+    /// Requests only, when the spec sets no resources: the scheduler needs them to place pods sensibly, and a
+    /// CPU-utilization autoscaler cannot compute utilization without a CPU request. No limits: a CPU limit throttles
+    /// zip streaming, and a memory limit is the user's call for their largest modules.
+    /// </summary>
+    private static V1ResourceRequirements DefaultResources() => new()
+    {
+        Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
+        {
+            ["cpu"] = new(GoModuleProxyDefaults.CpuRequest),
+            ["memory"] = new(GoModuleProxyDefaults.MemoryRequest),
+        },
     };
 
     /// <summary>Prefer one proxy per node, so that losing a node loses one replica; preferred, so a small cluster still schedules them all.</summary>

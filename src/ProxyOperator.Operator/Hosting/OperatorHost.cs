@@ -27,6 +27,7 @@ public static class OperatorHost
         ["--proxy-image"] = nameof(OperatorOptions.ProxyImage),
         ["--listen"] = nameof(OperatorOptions.Listen),
         ["--resync-period"] = nameof(OperatorOptions.ResyncPeriod),
+        ["--discovery-interval"] = nameof(OperatorOptions.DiscoveryInterval),
         ["--lease-duration"] = nameof(OperatorOptions.LeaseDuration),
         ["--renew-deadline"] = nameof(OperatorOptions.RenewDeadline),
         ["--retry-period"] = nameof(OperatorOptions.RetryPeriod),
@@ -35,6 +36,8 @@ public static class OperatorHost
     public static string Usage { get; } =
         "usage: proxy-operator [--kubeconfig PATH] [--namespace NS] [--workers N] [--leader-elect true|false]\n" +
         "                      [--lease-namespace NS] [--proxy-image IMAGE] [--listen HOST:PORT]\n" +
+        "                      [--resync-period 00:00:30] [--discovery-interval 00:00:30]\n" +
+        "                      [--lease-duration 00:00:15] [--renew-deadline 00:00:10] [--retry-period 00:00:02]\n" +
         "Every flag can also be set as a " + EnvironmentPrefix + "* variable (" + EnvironmentPrefix + "WORKERS=4).";
 
     public static string Version { get; } =
@@ -100,7 +103,7 @@ public static class OperatorHost
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(ClientConfiguration(options)));
         services.AddSingleton(sp => new GoModuleProxyReconciler(
             sp.GetRequiredService<IKubernetes>(),
-            new ReconcilerOptions { ProxyImage = options.ProxyImage },
+            new ReconcilerOptions { ProxyImage = options.ProxyImage, DiscoveryInterval = options.DiscoveryInterval },
             sp.GetRequiredService<ILogger<GoModuleProxyReconciler>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<OperatorService>();

@@ -25,6 +25,9 @@ public sealed class OperatorOptions
     /// <summary>How often every resource is reconciled again to refresh its status.</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long an answer of API discovery (is the ServiceMonitor API served?) is trusted.</summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);

@@ -33,6 +33,11 @@ internal sealed class OperatorOptionsValidator : IValidateOptions<OperatorOption
             failures.Add("resync period must be positive");
         }
 
+        if (options.DiscoveryInterval <= TimeSpan.Zero)
+        {
+            failures.Add("discovery interval must be positive");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -66,6 +66,16 @@ internal sealed class OperatorService(
         {
             InitialRetryDelay = TimeSpan.FromMilliseconds(100),
             MaxRetryDelay = TimeSpan.FromSeconds(5),
+            // Handlers read names, owners and generations; the reconciler reads what it needs from the API server.
+            Transform = obj =>
+            {
+                if (obj is IMetadata<V1ObjectMeta> { Metadata: { } meta })
+                {
+                    meta.ManagedFields = null;
+                }
+
+                return obj;
+            },
         };
         var ns = _options.WatchedNamespace;
         // Only objects we label: the caches stay small in a busy cluster.
@@ -96,6 +106,9 @@ internal sealed class OperatorService(
         Own<V1Deployment>("apps", "v1", "deployments");
         Own<V1StatefulSet>("apps", "v1", "statefulsets");
         Own<V1PodDisruptionBudget>("policy", "v1", "poddisruptionbudgets");
+        Own<V1Ingress>("networking.k8s.io", "v1", "ingresses");
+        Own<V2HorizontalPodAutoscaler>("autoscaling", "v2", "horizontalpodautoscalers");
+        // ServiceMonitors are not watched: their API may not exist, and may come and go; the periodic resync repairs them.
 
         var running = controller.RunAsync(cancellationToken);
         var synced = Task.WhenAll(informers.Select(sync => sync(cancellationToken)));

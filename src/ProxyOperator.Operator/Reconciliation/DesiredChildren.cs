@@ -11,19 +11,34 @@ namespace ProxyOperator.Operator.Reconciliation;
 /// </summary>
 internal sealed record DesiredChildren(IReadOnlyList<DesiredChild> Children)
 {
-    public static DesiredChildren For(GoModuleProxy proxy, ProxyImage? image)
+    /// <param name="proxy">The resource.</param>
+    /// <param name="image">The operator's default proxy image.</param>
+    /// <param name="secretVersions">The resourceVersions of the Secrets the pods mount.</param>
+    /// <param name="serviceMonitorsServed">
+    /// Whether the cluster serves ServiceMonitors; when it does not, the ServiceMonitor is left out altogether (neither
+    /// applied nor deleted: there is nothing to delete through an API that does not exist).
+    /// </param>
+    public static DesiredChildren For(GoModuleProxy proxy, ProxyImage? image, IReadOnlyDictionary<string, string>? secretVersions = null, bool serviceMonitorsServed = false)
     {
         var name = proxy.Metadata.Name;
-        return new DesiredChildren(
+        List<DesiredChild> children =
         [
             new(OwnedKind.ConfigMap, Names.ConfigMap(name), ConfigMapBuilder.Build(proxy)),
             new(OwnedKind.PersistentVolumeClaim, Names.CacheClaim(name), PersistentVolumeClaimBuilder.Build(proxy)),
             new(OwnedKind.Service, Names.Service(name), ServiceBuilder.Build(proxy)),
             new(OwnedKind.Service, Names.HeadlessService(name), ServiceBuilder.BuildHeadless(proxy)),
-            new(OwnedKind.Deployment, Names.Workload(name), WorkloadBuilder.BuildDeployment(proxy, image)),
-            new(OwnedKind.StatefulSet, Names.Workload(name), WorkloadBuilder.BuildStatefulSet(proxy, image)),
+            new(OwnedKind.Deployment, Names.Workload(name), WorkloadBuilder.BuildDeployment(proxy, image, secretVersions)),
+            new(OwnedKind.StatefulSet, Names.Workload(name), WorkloadBuilder.BuildStatefulSet(proxy, image, secretVersions)),
             new(OwnedKind.PodDisruptionBudget, Names.PodDisruptionBudget(name), PodDisruptionBudgetBuilder.Build(proxy)),
-        ]);
+            new(OwnedKind.Ingress, Names.Ingress(name), IngressBuilder.Build(proxy)),
+            new(OwnedKind.HorizontalPodAutoscaler, Names.HorizontalPodAutoscaler(name), HorizontalPodAutoscalerBuilder.Build(proxy)),
+        ];
+        if (serviceMonitorsServed)
+        {
+            children.Add(new(OwnedKind.ServiceMonitor, Names.ServiceMonitor(name), ServiceMonitorBuilder.Build(proxy)));
+        }
+
+        return new DesiredChildren(children);
     }
 }
 

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -7,9 +10,21 @@ using ProxyOperator.Operator.Hosting;
 
 namespace ProxyOperator.Operator.Reconciliation;
 
-/// <summary>Records core/v1 Events about a GoModuleProxy, as <c>kubectl describe gmp</c> shows them.</summary>
+/// <summary>
+/// Records core/v1 Events about a GoModuleProxy, as <c>kubectl describe gmp</c> shows them. An event identical to one
+/// recorded within <see cref="AggregationWindow"/> (same object, type, reason and message) bumps that event's count
+/// and lastTimestamp instead of adding another, as client-go's EventCorrelator does, so a problem seen at every
+/// resync shows as one line "x12 over 6m" rather than a storm.
+/// </summary>
 internal sealed class EventRecorder(IKubernetes client, ILogger logger, TimeProvider clock)
 {
+    public static readonly TimeSpan AggregationWindow = TimeSpan.FromMinutes(10);
+
+    // Bounded: cleared when full, at worst one duplicate line per key afterwards.
+    private const int MaxRemembered = 4096;
+
+    private readonly ConcurrentDictionary<string, Recorded> _recent = new(StringComparer.Ordinal);
+
     public const string Normal = "Normal";
 
     public const string Warning = "Warning";
@@ -19,6 +34,14 @@ internal sealed class EventRecorder(IKubernetes client, ILogger logger, TimeProv
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ns = proxy.Metadata.NamespaceProperty;
+        var key = $"{proxy.Metadata.Uid}\n{type}\n{reason}\n{message}";
+        if (_recent.TryGetValue(key, out var recorded) && now - recorded.Last < AggregationWindow
+            && await BumpAsync(ns, recorded with { Count = recorded.Count + 1, Last = now }, cancellationToken).ConfigureAwait(false) is { } bumped)
+        {
+            _recent[key] = bumped;
+            return;
+        }
+
         var record = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = proxy.Metadata.Name + ".", NamespaceProperty = ns },
@@ -43,11 +66,38 @@ internal sealed class EventRecorder(IKubernetes client, ILogger logger, TimeProv
         };
         try
         {
-            await client.CoreV1.CreateNamespacedEventAsync(record, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var created = await client.CoreV1.CreateNamespacedEventAsync(record, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (_recent.Count >= MaxRemembered)
+            {
+                _recent.Clear();
+            }
+
+            _recent[key] = new Recorded(created.Metadata.Name, 1, now);
         }
         catch (HttpOperationException e)
         {
             OperatorLog.EventFailed(logger, ns + "/" + proxy.Metadata.Name, reason, $"{(int)e.Response.StatusCode} {e.Response.ReasonPhrase}");
         }
     }
+
+    /// <returns>The bumped record, or null when the event is gone (expired, deleted) and a new one must be made.</returns>
+    private async Task<Recorded?> BumpAsync(string ns, Recorded recorded, CancellationToken cancellationToken)
+    {
+        var patch = new JsonObject
+        {
+            ["count"] = recorded.Count,
+            ["lastTimestamp"] = recorded.Last.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            await client.CoreV1.PatchNamespacedEventAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), recorded.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return recorded;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Recorded(string Name, int Count, DateTime Last);
 }

@@ -5,6 +5,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using ProxyOperator.Operator.Api;
 using ProxyOperator.Operator.Builders;
+using ProxyOperator.Operator.Builders.Monitoring;
 using ProxyOperator.Operator.Hosting;
 using ProxyOperator.Operator.Status;
 using ProxyOperator.Runtime;
@@ -25,6 +26,7 @@ public sealed class GoModuleProxyReconciler
     private readonly StatusWriter _status;
     private readonly EventRecorder _events;
     private readonly CacheClaimFinalizer _finalizer;
+    private readonly ApiDiscovery _discovery;
 
     public GoModuleProxyReconciler(IKubernetes client, ReconcilerOptions options, ILogger logger, TimeProvider? clock = null)
     {
@@ -37,6 +39,7 @@ public sealed class GoModuleProxyReconciler
         _status = new StatusWriter(client, logger);
         _events = new EventRecorder(client, logger, _clock);
         _finalizer = new CacheClaimFinalizer(client, logger);
+        _discovery = new ApiDiscovery(client, options.DiscoveryInterval, _clock);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
@@ -62,10 +65,11 @@ public sealed class GoModuleProxyReconciler
             await (CacheClaimFinalizer.IsOn(proxy) ? _finalizer.RemoveAsync(proxy, cancellationToken) : _finalizer.AddAsync(proxy, cancellationToken)).ConfigureAwait(false);
         }
 
-        if (await RejectionAsync(proxy, cancellationToken).ConfigureAwait(false) is { } rejection)
+        var (rejection, secretVersions) = await CheckAsync(proxy, cancellationToken).ConfigureAwait(false);
+        if (rejection is not null)
         {
             OperatorLog.SpecRejected(_logger, key, rejection.Reason, rejection.Message);
-            var written = await WriteStatusAsync(request, null, rejection, cancellationToken).ConfigureAwait(false);
+            var written = await WriteStatusAsync(request, new Observations(null, null, null), rejection, cancellationToken).ConfigureAwait(false);
             if (written is { } result && !SameReady(result.Previous, result.Written))
             {
                 await _events.RecordAsync(proxy, EventRecorder.Warning, rejection.Reason, rejection.Message, cancellationToken).ConfigureAwait(false);
@@ -75,7 +79,9 @@ public sealed class GoModuleProxyReconciler
             return ReconcileResult.Done;
         }
 
-        var desired = DesiredChildren.For(proxy, _image);
+        var monitoring = await MonitoringAsync(proxy, cancellationToken).ConfigureAwait(false);
+        var desired = DesiredChildren.For(proxy, _image, secretVersions, monitoring is MonitoringState.Applied or MonitoringState.NotRequestedButServed);
+        var before = await ReadWorkloadAsync(proxy, cancellationToken).ConfigureAwait(false);
         var changed = false;
 
         // Deletions first: when storage switches the workload kind, the old pods go before the new ones come.
@@ -93,21 +99,89 @@ public sealed class GoModuleProxyReconciler
         }
 
         var workload = await ReadWorkloadAsync(proxy, cancellationToken).ConfigureAwait(false);
-        var trouble = workload is { RolledOut: false } ? await FindPodTroubleAsync(proxy, cancellationToken).ConfigureAwait(false) : null;
-        var outcome = await WriteStatusAsync(request, workload, null, cancellationToken, trouble).ConfigureAwait(false);
-        if (outcome is { } degraded && DegradedReason(degraded.Written) is { } reason && reason != DegradedReason(degraded.Previous) && trouble?.Reason == reason)
+        await RecordWorkloadChangesAsync(proxy, before, workload, cancellationToken).ConfigureAwait(false);
+        var trouble = workload?.Rollout is { RolledOut: false } ? await FindPodTroubleAsync(proxy, cancellationToken).ConfigureAwait(false) : null;
+        var outcome = await WriteStatusAsync(request, new Observations(workload?.Rollout, trouble, monitoring), null, cancellationToken).ConfigureAwait(false);
+        if (outcome is { } wrote)
         {
-            await _events.RecordAsync(proxy, EventRecorder.Warning, reason, trouble.Message, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (outcome is { } wrote && (wrote.Previous?.ObservedGeneration != wrote.Written.ObservedGeneration || changed))
-        {
-            OperatorLog.Applied(_logger, key, GoModuleProxy.KubeKind, $"generation {proxy.Metadata.Generation}");
-            await _events.RecordAsync(proxy, EventRecorder.Normal, "Reconciled", $"applied generation {proxy.Metadata.Generation}", cancellationToken).ConfigureAwait(false);
+            await RecordStatusChangesAsync(proxy, wrote.Previous, wrote.Written, trouble, cancellationToken).ConfigureAwait(false);
+            if (wrote.Previous?.ObservedGeneration != wrote.Written.ObservedGeneration || changed)
+            {
+                OperatorLog.Applied(_logger, key, GoModuleProxy.KubeKind, $"generation {proxy.Metadata.Generation}");
+                await _events.RecordAsync(proxy, EventRecorder.Normal, "Reconciled", $"applied generation {proxy.Metadata.Generation}", cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return ReconcileResult.Done;
     }
+
+    private async Task<MonitoringState> MonitoringAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
+    {
+        if (proxy.Spec.Monitoring?.ServiceMonitor?.Enabled != true)
+        {
+            // A ServiceMonitor left from when it was enabled is deleted, if the API still exists to delete it through.
+            return await ServesServiceMonitorsAsync(cancellationToken).ConfigureAwait(false) ? MonitoringState.NotRequestedButServed : MonitoringState.NotRequested;
+        }
+
+        return await ServesServiceMonitorsAsync(cancellationToken).ConfigureAwait(false) ? MonitoringState.Applied : MonitoringState.ApiNotServed;
+    }
+
+    private Task<bool> ServesServiceMonitorsAsync(CancellationToken cancellationToken) =>
+        _discovery.ServesAsync(ServiceMonitor.KubeGroup, ServiceMonitor.KubeApiVersion, ServiceMonitor.KubePluralName, cancellationToken);
+
+    /// <summary>Events for what users otherwise only see by diffing the workload: scaling and rollouts.</summary>
+    private async Task RecordWorkloadChangesAsync(GoModuleProxy proxy, WorkloadSnapshot? before, WorkloadSnapshot? after, CancellationToken cancellationToken)
+    {
+        if (before is null || after is null || before.Rollout.Kind != after.Rollout.Kind)
+        {
+            return;
+        }
+
+        if (before.Rollout.DesiredReplicas != after.Rollout.DesiredReplicas)
+        {
+            await _events.RecordAsync(proxy, EventRecorder.Normal, "Scaled",
+                $"scaled {after.Rollout.Kind} from {before.Rollout.DesiredReplicas} to {after.Rollout.DesiredReplicas} replicas", cancellationToken).ConfigureAwait(false);
+        }
+
+        var why = new List<string>();
+        if (before.ConfigHash != after.ConfigHash)
+        {
+            why.Add("the proxy configuration changed");
+        }
+
+        if (before.SecretsHash != after.SecretsHash)
+        {
+            why.Add("a mounted Secret changed");
+        }
+
+        if (why.Count > 0)
+        {
+            await _events.RecordAsync(proxy, EventRecorder.Normal, "RollingOut", $"{string.Join(" and ", why)}: rolling the pods", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Events for transitions of the conditions users act on; unchanged conditions record nothing.</summary>
+    private async Task RecordStatusChangesAsync(GoModuleProxy proxy, GoModuleProxyStatus? previous, GoModuleProxyStatus written, PodTrouble? trouble, CancellationToken cancellationToken)
+    {
+        if (DegradedReason(written) is { } reason && reason != DegradedReason(previous) && trouble?.Reason == reason)
+        {
+            await _events.RecordAsync(proxy, EventRecorder.Warning, reason, trouble.Message, cancellationToken).ConfigureAwait(false);
+        }
+
+        var wasRolledOut = Condition(previous, ConditionTypes.Progressing) is { Status: "False", Reason: ConditionReasons.RolledOut };
+        if (Condition(written, ConditionTypes.Progressing) is { Status: "False", Reason: ConditionReasons.RolledOut } rolledOut && !wasRolledOut && previous is not null)
+        {
+            await _events.RecordAsync(proxy, EventRecorder.Normal, ConditionReasons.RolledOut, rolledOut.Message, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Condition(written, ConditionTypes.ServiceMonitorReady) is { Status: "False" } monitor
+            && Condition(previous, ConditionTypes.ServiceMonitorReady)?.Status != "False")
+        {
+            await _events.RecordAsync(proxy, EventRecorder.Warning, monitor.Reason, monitor.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static V1Condition? Condition(GoModuleProxyStatus? status, string type) => status?.Conditions?.FirstOrDefault(c => c.Type == type);
 
     private async Task FinalizeAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
     {
@@ -132,12 +206,12 @@ public sealed class GoModuleProxyReconciler
     }
 
     private Task<(GoModuleProxyStatus Written, GoModuleProxyStatus? Previous)?> WriteStatusAsync(
-        ReconcileRequest request, WorkloadRollout? workload, SpecRejection? rejection, CancellationToken cancellationToken, PodTrouble? trouble = null)
+        ReconcileRequest request, Observations observed, SpecRejection? rejection, CancellationToken cancellationToken)
     {
         // Seconds: the precision the API server keeps (RFC 3339), so an unchanged condition reads back equal.
         var now = _clock.GetUtcNow().UtcDateTime;
         now = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
-        return _status.WriteAsync(request.Namespace, request.Name, current => StatusCalculator.Compute(current, workload, rejection, now, trouble), cancellationToken);
+        return _status.WriteAsync(request.Namespace, request.Name, current => StatusCalculator.Compute(current, observed, rejection, now), cancellationToken);
     }
 
     private static string? DegradedReason(GoModuleProxyStatus? status) =>
@@ -157,21 +231,27 @@ public sealed class GoModuleProxyReconciler
         return before?.Status == after?.Status && before?.Reason == after?.Reason && before?.Message == after?.Message;
     }
 
-    /// <summary>Why the spec cannot be reconciled, or null: the schema rules the API server may not check, then the Secrets it names.</summary>
-    private async Task<SpecRejection?> RejectionAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why the spec cannot be reconciled (the schema rules the API server may not check, then the Secrets the pods
+    /// mount), or null; and the resourceVersions of those Secrets, which roll the pods when they change.
+    /// </summary>
+    private async Task<(SpecRejection? Rejection, Dictionary<string, string> SecretVersions)> CheckAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
     {
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = GoModuleProxySpecValidator.Validate(proxy.Spec);
         if (problems.Count > 0)
         {
-            return new SpecRejection(ConditionReasons.InvalidSpec, string.Join("; ", problems));
+            return (new SpecRejection(ConditionReasons.InvalidSpec, string.Join("; ", problems)), versions);
         }
 
         var missing = new List<string>();
-        foreach (var secret in SecretsNamedIn(proxy.Spec).Distinct(StringComparer.Ordinal))
+        foreach (var secret in SecretMounts.SecretNames(proxy.Spec))
         {
             try
             {
-                await _client.CoreV1.ReadNamespacedSecretAsync(secret, proxy.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+                // The metadata only would do, but a PartialObjectMetadata read needs an Accept header the typed client does not send.
+                var found = await _client.CoreV1.ReadNamespacedSecretAsync(secret, proxy.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+                versions[secret] = found.Metadata.ResourceVersion;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -180,36 +260,9 @@ public sealed class GoModuleProxyReconciler
         }
 
         return missing.Count == 0
-            ? null
-            : new SpecRejection(ConditionReasons.SecretNotFound,
-                $"Secret{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(s => "\"" + s + "\""))} not found in namespace {proxy.Metadata.NamespaceProperty}");
-    }
-
-    /// <summary>The Secrets the proxy pods mount; image pull secrets are the kubelet's and show up as pod trouble instead.</summary>
-    internal static IEnumerable<string> SecretsNamedIn(GoModuleProxySpec spec)
-    {
-        if (spec.Storage?.S3?.CredentialsSecret is { Length: > 0 } s3)
-        {
-            yield return s3;
-        }
-
-        foreach (var module in spec.PrivateModules ?? [])
-        {
-            if (module.CredentialsSecret is { Length: > 0 } credentials)
-            {
-                yield return credentials;
-            }
-        }
-
-        if (spec.Auth?.SecretRef?.Name is { Length: > 0 } auth)
-        {
-            yield return auth;
-        }
-
-        if (spec.Tls?.SecretName is { Length: > 0 } tls)
-        {
-            yield return tls;
-        }
+            ? (null, versions)
+            : (new SpecRejection(ConditionReasons.SecretNotFound,
+                $"Secret{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(s => "\"" + s + "\""))} not found in namespace {proxy.Metadata.NamespaceProperty}"), versions);
     }
 
     private async Task<bool> DeleteIfOursAsync(GoModuleProxy proxy, DesiredChild child, CancellationToken cancellationToken)
@@ -232,12 +285,24 @@ public sealed class GoModuleProxyReconciler
         return true;
     }
 
-    private async Task<WorkloadRollout?> ReadWorkloadAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
+    private async Task<WorkloadSnapshot?> ReadWorkloadAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
     {
         var ns = proxy.Metadata.NamespaceProperty;
         var name = Names.Workload(proxy.Metadata.Name);
         return WorkloadBuilder.KindFor(proxy.Spec) == WorkloadKind.StatefulSet
-            ? await OwnedKind.StatefulSet.ReadAsync(_client, name, ns, cancellationToken).ConfigureAwait(false) is V1StatefulSet statefulSet ? WorkloadRollout.Of(statefulSet) : null
-            : await OwnedKind.Deployment.ReadAsync(_client, name, ns, cancellationToken).ConfigureAwait(false) is V1Deployment deployment ? WorkloadRollout.Of(deployment) : null;
+            ? await OwnedKind.StatefulSet.ReadAsync(_client, name, ns, cancellationToken).ConfigureAwait(false) is V1StatefulSet statefulSet
+                ? new WorkloadSnapshot(WorkloadRollout.Of(statefulSet), statefulSet.Spec?.Template?.Metadata?.Annotations)
+                : null
+            : await OwnedKind.Deployment.ReadAsync(_client, name, ns, cancellationToken).ConfigureAwait(false) is V1Deployment deployment
+                ? new WorkloadSnapshot(WorkloadRollout.Of(deployment), deployment.Spec?.Template?.Metadata?.Annotations)
+                : null;
+    }
+
+    /// <summary>The workload's rollout figures and the pod-template hashes that tell why it rolls.</summary>
+    private sealed record WorkloadSnapshot(WorkloadRollout Rollout, IDictionary<string, string>? TemplateAnnotations)
+    {
+        public string? ConfigHash => TemplateAnnotations?.TryGetValue(ProxyConfig.HashAnnotation, out var hash) == true ? hash : null;
+
+        public string? SecretsHash => TemplateAnnotations?.TryGetValue(SecretMounts.HashAnnotation, out var hash) == true ? hash : null;
     }
 }

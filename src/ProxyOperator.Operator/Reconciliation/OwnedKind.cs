@@ -67,6 +67,28 @@ internal sealed class OwnedKind
         async (c, name, ns, ct) => await c.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync(name, ns, cancellationToken: ct).ConfigureAwait(false),
         (c, name, ns, options, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync("policy", "v1", ns, "poddisruptionbudgets", name, options, cancellationToken: ct));
 
+    public static OwnedKind Ingress { get; } = new(
+        V1Ingress.KubeKind,
+        (c, patch, name, ns, ct) => c.NetworkingV1.PatchNamespacedIngressAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        async (c, name, ns, ct) => await c.NetworkingV1.ReadNamespacedIngressAsync(name, ns, cancellationToken: ct).ConfigureAwait(false),
+        (c, name, ns, options, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync("networking.k8s.io", "v1", ns, "ingresses", name, options, cancellationToken: ct));
+
+    public static OwnedKind HorizontalPodAutoscaler { get; } = new(
+        V2HorizontalPodAutoscaler.KubeKind,
+        (c, patch, name, ns, ct) => c.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        async (c, name, ns, ct) => await c.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync(name, ns, cancellationToken: ct).ConfigureAwait(false),
+        (c, name, ns, options, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync("autoscaling", "v2", ns, "horizontalpodautoscalers", name, options, cancellationToken: ct));
+
+    /// <summary>A prometheus-operator kind: applied only while discovery shows the cluster serves it.</summary>
+    public static OwnedKind ServiceMonitor { get; } = new(
+        Builders.Monitoring.ServiceMonitor.KubeKind,
+        (c, patch, name, ns, ct) => c.CustomObjects.PatchNamespacedCustomObjectAsync(patch, Builders.Monitoring.ServiceMonitor.KubeGroup, Builders.Monitoring.ServiceMonitor.KubeApiVersion,
+            ns, Builders.Monitoring.ServiceMonitor.KubePluralName, name, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        async (c, name, ns, ct) => await c.CustomObjects.GetNamespacedCustomObjectAsync<Builders.Monitoring.ServiceMonitor>(Builders.Monitoring.ServiceMonitor.KubeGroup,
+            Builders.Monitoring.ServiceMonitor.KubeApiVersion, ns, Builders.Monitoring.ServiceMonitor.KubePluralName, name, ct).ConfigureAwait(false),
+        (c, name, ns, options, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync(Builders.Monitoring.ServiceMonitor.KubeGroup, Builders.Monitoring.ServiceMonitor.KubeApiVersion,
+            ns, Builders.Monitoring.ServiceMonitor.KubePluralName, name, options, cancellationToken: ct));
+
     /// <summary>The server-side apply field manager (DESIGN §3).</summary>
     public const string FieldManager = "proxy-operator";
 

@@ -7,6 +7,9 @@ public sealed class ReconcilerOptions
     /// <summary>The proxy image (<c>repository:tag</c>) for resources that name none; null: <see cref="ProxyImage.Default"/>.</summary>
     public string? ProxyImage { get; set; }
 
+    /// <summary>How long an answer of API discovery is trusted before it is asked again.</summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     internal ProxyImage? ParsedProxyImage()
     {
         if (ProxyImage is not { Length: > 0 } reference)

@@ -10,9 +10,12 @@ namespace ProxyOperator.Operator.Status;
 /// </summary>
 internal static class StatusCalculator
 {
-    public static GoModuleProxyStatus Compute(GoModuleProxy proxy, WorkloadRollout? workload, SpecRejection? rejection, DateTime now, PodTrouble? trouble = null)
+    public static GoModuleProxyStatus Compute(GoModuleProxy proxy, Observations observed, SpecRejection? rejection, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(observed);
+        var workload = observed.Workload;
+        var trouble = observed.Trouble;
         var name = proxy.Metadata.Name;
         var ns = proxy.Metadata.NamespaceProperty;
         var generation = proxy.Metadata.Generation ?? 0;
@@ -33,6 +36,7 @@ internal static class StatusCalculator
         };
 
         var conditions = status.Conditions;
+        SetMonitoring(conditions, observed.Monitoring, generation, now);
         if (rejection is not null)
         {
             Set(conditions, ConditionTypes.Ready, false, rejection.Reason, rejection.Message, generation, now);
@@ -82,6 +86,38 @@ internal static class StatusCalculator
         }
 
         return status;
+    }
+
+    private static void SetMonitoring(IList<V1Condition> conditions, MonitoringState? monitoring, long generation, DateTime now)
+    {
+        switch (monitoring)
+        {
+            case MonitoringState.Applied:
+                Set(conditions, ConditionTypes.ServiceMonitorReady, true, ConditionReasons.Applied, "the ServiceMonitor is applied", generation, now);
+                break;
+            case MonitoringState.ApiNotServed:
+                Set(conditions, ConditionTypes.ServiceMonitorReady, false, ConditionReasons.ApiNotServed,
+                    "the cluster does not serve monitoring.coreos.com/v1 ServiceMonitors (install the Prometheus Operator's CRDs); everything else is reconciled",
+                    generation, now);
+                break;
+            case MonitoringState.NotRequested or MonitoringState.NotRequestedButServed:
+                Remove(conditions, ConditionTypes.ServiceMonitorReady);
+                break;
+            default:
+                // Not looked at (a rejected spec): the condition stays as it was.
+                break;
+        }
+    }
+
+    private static void Remove(IList<V1Condition> conditions, string type)
+    {
+        for (var i = conditions.Count - 1; i >= 0; i--)
+        {
+            if (conditions[i].Type == type)
+            {
+                conditions.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>Sets one condition; its lastTransitionTime changes only when its status does.</summary>

@@ -71,6 +71,7 @@ public sealed class OperatorCluster : IAsyncDisposable
             "--lease-namespace", "default",
             "--workers", "4",
             "--resync-period", "00:00:02",
+            "--discovery-interval", "00:00:01",
             "--lease-duration", "00:00:04",
             "--renew-deadline", "00:00:03",
             "--retry-period", "00:00:00.500",

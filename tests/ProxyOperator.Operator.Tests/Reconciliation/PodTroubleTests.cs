@@ -74,7 +74,7 @@ public sealed class PodTroubleTests
         var rollingOut = new WorkloadRollout("Deployment", 2, 1, 1, 2, 1, 2, 1);
         var trouble = new PodTrouble("p-1", "ImagePullBackOff", "pod p-1: container goproxy: Back-off");
 
-        var status = StatusCalculator.Compute(proxy, rollingOut, null, DateTime.UnixEpoch, trouble);
+        var status = StatusCalculator.Compute(proxy, new Observations(rollingOut, trouble, null), null, DateTime.UnixEpoch);
 
         var degraded = status.Conditions!.Single(c => c.Type == ConditionTypes.Degraded);
         Assert.Equal(("True", "ImagePullBackOff", trouble.Message), (degraded.Status, degraded.Reason, degraded.Message));
@@ -98,7 +98,7 @@ public sealed class PodTroubleTests
         };
         var proxy = new GoModuleProxy { Metadata = new V1ObjectMeta { Name = "p", NamespaceProperty = "team", Generation = 1 }, Spec = new GoModuleProxySpec() };
 
-        var status = StatusCalculator.Compute(proxy, WorkloadRollout.Of(deployment), null, DateTime.UnixEpoch);
+        var status = StatusCalculator.Compute(proxy, new Observations(WorkloadRollout.Of(deployment), null, null), null, DateTime.UnixEpoch);
 
         var degraded = status.Conditions!.Single(c => c.Type == ConditionTypes.Degraded);
         Assert.Equal(("True", "ProgressDeadlineExceeded"), (degraded.Status, degraded.Reason));

@@ -18,7 +18,7 @@ public sealed class SecretsNamedInSpecTests
             Tls = new TlsSpec { SecretName = "cert" },
         };
 
-        Assert.Equal(["s3", "git", "tokens", "cert"], GoModuleProxyReconciler.SecretsNamedIn(spec));
+        Assert.Equal(["tokens", "cert", "s3", "git"], ProxyOperator.Operator.Builders.SecretMounts.SecretNames(spec));
     }
 
     [Theory]

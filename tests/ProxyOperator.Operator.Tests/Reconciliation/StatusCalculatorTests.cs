@@ -23,7 +23,7 @@ public sealed class StatusCalculatorTests
     [Fact]
     public void A_rolled_out_workload_makes_the_proxy_ready_and_not_progressing()
     {
-        var status = StatusCalculator.Compute(Proxy(), RolledOut(), null, Now);
+        var status = StatusCalculator.Compute(Proxy(), new Observations(RolledOut(), null, null), null, Now);
 
         Assert.Equal(3, status.ObservedGeneration);
         Assert.Equal(2, status.ReadyReplicas);
@@ -38,7 +38,7 @@ public sealed class StatusCalculatorTests
     [Fact]
     public void A_workload_whose_controller_has_not_seen_the_new_spec_is_still_progressing()
     {
-        var status = StatusCalculator.Compute(Proxy(), RolledOut() with { Generation = 6 }, null, Now);
+        var status = StatusCalculator.Compute(Proxy(), new Observations(RolledOut() with { Generation = 6 }, null, null), null, Now);
 
         Assert.Equal(ConditionReasons.RollingOut, Condition(status, ConditionTypes.Ready).Reason);
         Assert.Equal("True", Condition(status, ConditionTypes.Progressing).Status);
@@ -47,7 +47,7 @@ public sealed class StatusCalculatorTests
     [Fact]
     public void Updated_pods_that_are_not_available_make_the_proxy_degraded()
     {
-        var status = StatusCalculator.Compute(Proxy(), RolledOut() with { AvailableReplicas = 1, ReadyReplicas = 1 }, null, Now);
+        var status = StatusCalculator.Compute(Proxy(), new Observations(RolledOut() with { AvailableReplicas = 1, ReadyReplicas = 1 }, null, null), null, Now);
 
         Assert.Equal("True", Condition(status, ConditionTypes.Degraded).Status);
         Assert.Equal(ConditionReasons.Unavailable, Condition(status, ConditionTypes.Degraded).Reason);
@@ -57,7 +57,7 @@ public sealed class StatusCalculatorTests
     [Fact]
     public void A_rejected_spec_is_not_ready_with_the_rejection_reason_and_message()
     {
-        var status = StatusCalculator.Compute(Proxy(), null, new SpecRejection(ConditionReasons.SecretNotFound, "Secret \"x\" not found"), Now);
+        var status = StatusCalculator.Compute(Proxy(), new Observations(null, null, null), new SpecRejection(ConditionReasons.SecretNotFound, "Secret \"x\" not found"), Now);
 
         var ready = Condition(status, ConditionTypes.Ready);
         Assert.Equal(("False", ConditionReasons.SecretNotFound, "Secret \"x\" not found"), (ready.Status, ready.Reason, ready.Message));
@@ -66,10 +66,10 @@ public sealed class StatusCalculatorTests
     [Fact]
     public void The_transition_time_changes_only_when_the_condition_status_changes()
     {
-        var before = StatusCalculator.Compute(Proxy(), RolledOut() with { Generation = 6 }, null, Earlier);
+        var before = StatusCalculator.Compute(Proxy(), new Observations(RolledOut() with { Generation = 6 }, null, null), null, Earlier);
 
-        var stillRolling = StatusCalculator.Compute(Proxy(status: before), RolledOut() with { Generation = 7 }, null, Now);
-        var rolledOut = StatusCalculator.Compute(Proxy(status: before), RolledOut(), null, Now);
+        var stillRolling = StatusCalculator.Compute(Proxy(status: before), new Observations(RolledOut() with { Generation = 7 }, null, null), null, Now);
+        var rolledOut = StatusCalculator.Compute(Proxy(status: before), new Observations(RolledOut(), null, null), null, Now);
 
         Assert.Equal(Earlier, Condition(stillRolling, ConditionTypes.Ready).LastTransitionTime);
         Assert.Equal(Now, Condition(rolledOut, ConditionTypes.Ready).LastTransitionTime);
@@ -81,10 +81,10 @@ public sealed class StatusCalculatorTests
     {
         foreach (var status in new[]
         {
-            StatusCalculator.Compute(Proxy(), null, null, Now),
-            StatusCalculator.Compute(Proxy(), RolledOut(), null, Now),
-            StatusCalculator.Compute(Proxy(), RolledOut(0), null, Now),
-            StatusCalculator.Compute(Proxy(), null, new SpecRejection(ConditionReasons.InvalidSpec, "bad"), Now),
+            StatusCalculator.Compute(Proxy(), new Observations(null, null, null), null, Now),
+            StatusCalculator.Compute(Proxy(), new Observations(RolledOut(), null, null), null, Now),
+            StatusCalculator.Compute(Proxy(), new Observations(RolledOut(0), null, null), null, Now),
+            StatusCalculator.Compute(Proxy(), new Observations(null, null, null), new SpecRejection(ConditionReasons.InvalidSpec, "bad"), Now),
         })
         {
             Assert.All(status.Conditions!, c => Assert.False(string.IsNullOrEmpty(c.Message)));
