@@ -32,6 +32,9 @@ internal static class EffectiveSpec
     public static bool UsesSharedClaim(GoModuleProxySpec spec) =>
         StorageType(spec) == Api.StorageType.Disk && AccessMode(spec) == VolumeAccessMode.ReadWriteMany;
 
+    /// <summary>One store all pods share (S3, or a ReadWriteMany disk): every pod reports the same cache figures.</summary>
+    public static bool SharesOneStore(GoModuleProxySpec spec) => UsesSharedClaim(spec) || StorageType(spec) == Api.StorageType.S3;
+
     public static RetainPolicy RetainPolicy(GoModuleProxySpec spec) => spec.Storage?.RetainPolicy ?? Api.RetainPolicy.Delete;
 
     /// <summary>

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using ProxyOperator.Operator.Reconciliation;
+using ProxyOperator.Operator.Status;
 
 namespace ProxyOperator.Operator.Hosting;
 
@@ -28,6 +29,8 @@ public static class OperatorHost
         ["--listen"] = nameof(OperatorOptions.Listen),
         ["--resync-period"] = nameof(OperatorOptions.ResyncPeriod),
         ["--discovery-interval"] = nameof(OperatorOptions.DiscoveryInterval),
+        ["--proxy-status-timeout"] = nameof(OperatorOptions.ProxyStatusTimeout),
+        ["--proxy-status-concurrency"] = nameof(OperatorOptions.ProxyStatusConcurrency),
         ["--lease-duration"] = nameof(OperatorOptions.LeaseDuration),
         ["--renew-deadline"] = nameof(OperatorOptions.RenewDeadline),
         ["--retry-period"] = nameof(OperatorOptions.RetryPeriod),
@@ -37,6 +40,7 @@ public static class OperatorHost
         "usage: proxy-operator [--kubeconfig PATH] [--namespace NS] [--workers N] [--leader-elect true|false]\n" +
         "                      [--lease-namespace NS] [--proxy-image IMAGE] [--listen HOST:PORT]\n" +
         "                      [--resync-period 00:00:30] [--discovery-interval 00:00:30]\n" +
+        "                      [--proxy-status-timeout 00:00:02] [--proxy-status-concurrency 16]\n" +
         "                      [--lease-duration 00:00:15] [--renew-deadline 00:00:10] [--retry-period 00:00:02]\n" +
         "Every flag can also be set as a " + EnvironmentPrefix + "* variable (" + EnvironmentPrefix + "WORKERS=4).";
 
@@ -101,11 +105,16 @@ public static class OperatorHost
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton<OperatorState>();
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(ClientConfiguration(options)));
+        // Replaceable (tests point pods at proxies on 127.0.0.1 through the poller's address seam).
+        services.AddSingleton(sp => new ProxyStatusPoller(
+            new ProxyStatusPollerOptions { Timeout = options.ProxyStatusTimeout, MaxConcurrency = options.ProxyStatusConcurrency },
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GoModuleProxyReconciler(
             sp.GetRequiredService<IKubernetes>(),
             new ReconcilerOptions { ProxyImage = options.ProxyImage, DiscoveryInterval = options.DiscoveryInterval },
             sp.GetRequiredService<ILogger<GoModuleProxyReconciler>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ProxyStatusPoller>()));
         services.AddHostedService<OperatorService>();
         configureServices?.Invoke(services);
 

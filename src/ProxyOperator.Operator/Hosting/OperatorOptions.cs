@@ -28,6 +28,12 @@ public sealed class OperatorOptions
     /// <summary>How long an answer of API discovery (is the ServiceMonitor API served?) is trusted.</summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the operator waits for one proxy pod's GET /status.</summary>
+    public TimeSpan ProxyStatusTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many proxy pods of one resource are asked for their /status at once.</summary>
+    public int ProxyStatusConcurrency { get; set; } = 16;
+
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);

@@ -33,6 +33,16 @@ internal sealed class OperatorOptionsValidator : IValidateOptions<OperatorOption
             failures.Add("resync period must be positive");
         }
 
+        if (options.ProxyStatusTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("proxy status timeout must be positive");
+        }
+
+        if (options.ProxyStatusConcurrency < 1)
+        {
+            failures.Add($"proxy status concurrency must be at least 1, not {options.ProxyStatusConcurrency}");
+        }
+
         if (options.DiscoveryInterval <= TimeSpan.Zero)
         {
             failures.Add("discovery interval must be positive");

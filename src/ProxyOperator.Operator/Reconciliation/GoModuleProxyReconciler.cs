@@ -28,7 +28,10 @@ public sealed class GoModuleProxyReconciler
     private readonly CacheClaimFinalizer _finalizer;
     private readonly ApiDiscovery _discovery;
 
-    public GoModuleProxyReconciler(IKubernetes client, ReconcilerOptions options, ILogger logger, TimeProvider? clock = null)
+    private readonly ProxyStatusPoller _poller;
+
+    /// <param name="poller">Reads each proxy pod's /status; null: one with default options, owned by the caller's process.</param>
+    public GoModuleProxyReconciler(IKubernetes client, ReconcilerOptions options, ILogger logger, TimeProvider? clock = null, ProxyStatusPoller? poller = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +43,7 @@ public sealed class GoModuleProxyReconciler
         _events = new EventRecorder(client, logger, _clock);
         _finalizer = new CacheClaimFinalizer(client, logger);
         _discovery = new ApiDiscovery(client, options.DiscoveryInterval, _clock);
+        _poller = poller ?? new ProxyStatusPoller(new ProxyStatusPollerOptions(), _clock);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
@@ -69,7 +73,7 @@ public sealed class GoModuleProxyReconciler
         if (rejection is not null)
         {
             OperatorLog.SpecRejected(_logger, key, rejection.Reason, rejection.Message);
-            var written = await WriteStatusAsync(request, new Observations(null, null, null), rejection, cancellationToken).ConfigureAwait(false);
+            var written = await WriteStatusAsync(request, new Observations(null, null, null, null), rejection, cancellationToken).ConfigureAwait(false);
             if (written is { } result && !SameReady(result.Previous, result.Written))
             {
                 await _events.RecordAsync(proxy, EventRecorder.Warning, rejection.Reason, rejection.Message, cancellationToken).ConfigureAwait(false);
@@ -100,8 +104,11 @@ public sealed class GoModuleProxyReconciler
 
         var workload = await ReadWorkloadAsync(proxy, cancellationToken).ConfigureAwait(false);
         await RecordWorkloadChangesAsync(proxy, before, workload, cancellationToken).ConfigureAwait(false);
-        var trouble = workload?.Rollout is { RolledOut: false } ? await FindPodTroubleAsync(proxy, cancellationToken).ConfigureAwait(false) : null;
-        var outcome = await WriteStatusAsync(request, new Observations(workload?.Rollout, trouble, monitoring), null, cancellationToken).ConfigureAwait(false);
+        var pods = await ListPodsAsync(proxy, cancellationToken).ConfigureAwait(false);
+        var trouble = workload?.Rollout is { RolledOut: false } ? PodTrouble.Find(pods) : null;
+        var polled = await _poller.PollAsync(pods, proxy.Status?.Proxies, cancellationToken).ConfigureAwait(false);
+        var health = new ProxiesHealth([.. polled.Select(p => p.Report)], ProxyHealth.Summarize(polled, EffectiveSpec.SharesOneStore(proxy.Spec)));
+        var outcome = await WriteStatusAsync(request, new Observations(workload?.Rollout, trouble, monitoring, health), null, cancellationToken).ConfigureAwait(false);
         if (outcome is { } wrote)
         {
             await RecordStatusChangesAsync(proxy, wrote.Previous, wrote.Written, trouble, cancellationToken).ConfigureAwait(false);
@@ -174,6 +181,20 @@ public sealed class GoModuleProxyReconciler
             await _events.RecordAsync(proxy, EventRecorder.Normal, ConditionReasons.RolledOut, rolledOut.Message, cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var type in new[] { ConditionTypes.UpstreamReachable, ConditionTypes.StorageReady })
+        {
+            if (Condition(written, type) is { Status: "False" } bad && Condition(previous, type)?.Status != "False")
+            {
+                await _events.RecordAsync(proxy, EventRecorder.Warning, bad.Reason, bad.Message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (Condition(written, ConditionTypes.Ready) is { Reason: ConditionReasons.ProxiesUnhealthy } unhealthy
+            && Condition(previous, ConditionTypes.Ready) is not { Reason: ConditionReasons.ProxiesUnhealthy })
+        {
+            await _events.RecordAsync(proxy, EventRecorder.Warning, unhealthy.Reason, unhealthy.Message, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Condition(written, ConditionTypes.ServiceMonitorReady) is { Status: "False" } monitor
             && Condition(previous, ConditionTypes.ServiceMonitorReady)?.Status != "False")
         {
@@ -217,11 +238,14 @@ public sealed class GoModuleProxyReconciler
     private static string? DegradedReason(GoModuleProxyStatus? status) =>
         status?.Conditions?.FirstOrDefault(c => c is { Type: ConditionTypes.Degraded, Status: "True" })?.Reason;
 
-    /// <summary>Pods are not watched: a rollout that stalls shows in the workload's status, which is, and the periodic resync re-reads them.</summary>
-    private async Task<PodTrouble?> FindPodTroubleAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pods are not watched (a cache of every proxy pod would cost more than a list per reconcile): a rollout that
+    /// stalls shows in the workload's status, which is watched, and the periodic resync re-reads them.
+    /// </summary>
+    private async Task<IReadOnlyList<V1Pod>> ListPodsAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
     {
         var pods = await _client.CoreV1.ListNamespacedPodAsync(proxy.Metadata.NamespaceProperty, labelSelector: Labels.SelectorString(proxy.Metadata.Name), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return PodTrouble.Find(pods.Items);
+        return [.. pods.Items];
     }
 
     private static bool SameReady(GoModuleProxyStatus? previous, GoModuleProxyStatus next)

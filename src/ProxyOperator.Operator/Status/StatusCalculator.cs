@@ -10,7 +10,22 @@ namespace ProxyOperator.Operator.Status;
 /// </summary>
 internal static class StatusCalculator
 {
+    // The order conditions are written in, whatever order they were computed in: the status is written only when it
+    // changes, so the order must not.
+    private static readonly string[] Order =
+    [
+        ConditionTypes.Ready, ConditionTypes.Progressing, ConditionTypes.Degraded,
+        ConditionTypes.UpstreamReachable, ConditionTypes.StorageReady, ConditionTypes.ServiceMonitorReady,
+    ];
+
     public static GoModuleProxyStatus Compute(GoModuleProxy proxy, Observations observed, SpecRejection? rejection, DateTime now)
+    {
+        var status = ComputeUnordered(proxy, observed, rejection, now);
+        status.Conditions = [.. status.Conditions!.OrderBy(c => Array.IndexOf(Order, c.Type) is var i && i >= 0 ? i : Order.Length)];
+        return status;
+    }
+
+    private static GoModuleProxyStatus ComputeUnordered(GoModuleProxy proxy, Observations observed, SpecRejection? rejection, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentNullException.ThrowIfNull(observed);
@@ -29,14 +44,22 @@ internal static class StatusCalculator
             Selector = Labels.SelectorString(name),
             Endpoint = endpoint,
             Url = previous?.Url ?? endpoint,
-            // Written by the proxy-status poller, not here: kept as they are.
-            Proxies = previous?.Proxies,
-            Cache = previous?.Cache,
+            // Not asked this time (a rejected spec): what the pods said last stays.
+            Proxies = observed.Health is { } asked ? (asked.Reports.Count == 0 ? null : [.. asked.Reports]) : previous?.Proxies,
+            Cache = observed.Health?.Fleet.Cache ?? previous?.Cache,
             Conditions = previous?.Conditions is { } existing ? [.. existing] : [],
         };
 
         var conditions = status.Conditions;
         SetMonitoring(conditions, observed.Monitoring, generation, now);
+        if (observed.Health?.Fleet is { } fleet)
+        {
+            foreach (var condition in new[] { fleet.UpstreamReachable, fleet.StorageReady })
+            {
+                Set(conditions, condition.Type, condition.Status, condition.Reason, condition.Message, generation, now);
+            }
+        }
+
         if (rejection is not null)
         {
             Set(conditions, ConditionTypes.Ready, false, rejection.Reason, rejection.Message, generation, now);
@@ -58,8 +81,17 @@ internal static class StatusCalculator
         if (workload.RolledOut)
         {
             var scaledToZero = workload.DesiredReplicas == 0;
-            Set(conditions, ConditionTypes.Ready, !scaledToZero, scaledToZero ? ConditionReasons.ScaledToZero : ConditionReasons.RolledOut,
-                $"{workload.Kind} rolled out: {counts}", generation, now);
+            // Rolled out is not enough: every ready pod must also say, on GET /status, that it is healthy.
+            if (!scaledToZero && observed.Health?.Fleet is { AllHealthy: false } sick)
+            {
+                Set(conditions, ConditionTypes.Ready, false, ConditionReasons.ProxiesUnhealthy, sick.HealthMessage, generation, now);
+            }
+            else
+            {
+                Set(conditions, ConditionTypes.Ready, !scaledToZero, scaledToZero ? ConditionReasons.ScaledToZero : ConditionReasons.RolledOut,
+                    $"{workload.Kind} rolled out: {counts}" + (observed.Health?.Fleet is { AllHealthy: true } well ? "; " + well.HealthMessage : ""), generation, now);
+            }
+
             Set(conditions, ConditionTypes.Progressing, false, ConditionReasons.RolledOut, $"{workload.Kind} rolled out", generation, now);
         }
         else
@@ -121,9 +153,12 @@ internal static class StatusCalculator
     }
 
     /// <summary>Sets one condition; its lastTransitionTime changes only when its status does.</summary>
-    internal static void Set(IList<V1Condition> conditions, string type, bool value, string reason, string message, long generation, DateTime now)
+    internal static void Set(IList<V1Condition> conditions, string type, bool value, string reason, string message, long generation, DateTime now) =>
+        Set(conditions, type, value ? "True" : "False", reason, message, generation, now);
+
+    /// <param name="status">"True", "False" or "Unknown".</param>
+    internal static void Set(IList<V1Condition> conditions, string type, string status, string reason, string message, long generation, DateTime now)
     {
-        var status = value ? "True" : "False";
         var index = -1;
         for (var i = 0; i < conditions.Count; i++)
         {

@@ -50,7 +50,7 @@ public sealed class KubectlJourneyTests(OperatorClusterFixture fixture) : IClass
         Assert.Equal(0, int.Parse(deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("100Gi", claim.Spec.Resources.Requests["storage"].ToString());
         Assert.Equal(1, budget.Spec.MaxUnavailable.Value is { } max ? int.Parse(max, System.Globalization.CultureInfo.InvariantCulture) : -1);
-        Assert.Equal([ConditionTypes.Ready, ConditionTypes.Progressing, ConditionTypes.Degraded], proxy.Status!.Conditions!.Select(c => c.Type));
+        Assert.Equal([ConditionTypes.Ready, ConditionTypes.Progressing, ConditionTypes.Degraded, ConditionTypes.UpstreamReachable, ConditionTypes.StorageReady], proxy.Status!.Conditions!.Select(c => c.Type));
 
         // The printer columns, as the CRD declares them.
         var table = await RunAsync("get", "gmp", Name, "-n", ns);

@@ -19,6 +19,7 @@ namespace ProxyOperator.Operator.Tests.EndToEnd;
 public sealed class OperatorCluster : IAsyncDisposable
 {
     private readonly string _directory;
+    private Func<V1Pod, Uri?>? _podAddress;
 
     private OperatorCluster(KubeApiServer server, string directory, string kubeconfig)
     {
@@ -41,12 +42,14 @@ public sealed class OperatorCluster : IAsyncDisposable
 
     public Uri OperatorUrl => UrlOf(Operator!);
 
-    public static async Task<OperatorCluster> StartAsync(bool startOperator = true)
+    /// <param name="startOperator">Start the operator host at once.</param>
+    /// <param name="podAddress">Where the operator finds each proxy pod's /status (the pods here have no network of their own).</param>
+    public static async Task<OperatorCluster> StartAsync(bool startOperator = true, Func<V1Pod, Uri?>? podAddress = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "operator-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var server = await KubeApiServer.StartAsync();
-        var cluster = new OperatorCluster(server, directory, server.WriteKubeconfig(Path.Combine(directory, "kubeconfig")));
+        var cluster = new OperatorCluster(server, directory, server.WriteKubeconfig(Path.Combine(directory, "kubeconfig"))) { _podAddress = podAddress };
         var crdPath = Path.Combine(RepositoryRoot.Path, "config", "crd", "bases", "proxyoperator.io_gomoduleproxies.yaml");
         var crd = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(crdPath)).OfType<V1CustomResourceDefinition>().Single();
         await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
@@ -75,7 +78,15 @@ public sealed class OperatorCluster : IAsyncDisposable
             "--lease-duration", "00:00:04",
             "--renew-deadline", "00:00:03",
             "--retry-period", "00:00:00.500",
-        ]);
+            "--proxy-status-timeout", "00:00:01",
+        ], services =>
+        {
+            if (_podAddress is { } address)
+            {
+                services.AddSingleton(sp => new ProxyOperator.Operator.Status.ProxyStatusPoller(
+                    new ProxyOperator.Operator.Status.ProxyStatusPollerOptions { Timeout = TimeSpan.FromSeconds(1) }, TimeProvider.System, address));
+            }
+        });
         await host.StartAsync();
         return host;
     }

@@ -58,12 +58,14 @@ public sealed class OperatorEndToEndTests(OperatorClusterFixture fixture) : ICla
         var status = proxy.Status!;
         Assert.Equal("app.kubernetes.io/name=goproxy,app.kubernetes.io/instance=status", status.Selector);
         Assert.Equal($"http://status.{ns}.svc:80", status.Endpoint);
-        Assert.Equal([ConditionTypes.Ready, ConditionTypes.Progressing, ConditionTypes.Degraded], status.Conditions!.Select(c => c.Type));
+        Assert.Equal([ConditionTypes.Ready, ConditionTypes.Progressing, ConditionTypes.Degraded, ConditionTypes.UpstreamReachable, ConditionTypes.StorageReady], status.Conditions!.Select(c => c.Type));
         Assert.All(status.Conditions!, c => Assert.Equal(created.Metadata.Generation, c.ObservedGeneration));
         Assert.All(status.Conditions!, c => Assert.False(string.IsNullOrEmpty(c.Message)));
         // No kubelet runs the pods here, so the rollout never completes.
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Status);
         Assert.Equal("True", status.Conditions!.Single(c => c.Type == ConditionTypes.Progressing).Status);
+        // No pod, so no proxy to ask: the fleet's own conditions are Unknown, not guessed.
+        Assert.Equal(("Unknown", ConditionReasons.NoProxyAnswered), status.Conditions!.Single(c => c.Type == ConditionTypes.UpstreamReachable) is var u ? (u.Status, u.Reason) : default);
     }
 
     [Fact]
