@@ -110,6 +110,12 @@ internal static class StatusCalculator
         {
             Set(conditions, ConditionTypes.Degraded, true, failure, $"{workload.Kind}: {workload.FailureMessage}", generation, now);
         }
+        else if (observed.Health?.Fleet is { AllHealthy: false } unwell && observed.Health.Reports.Any(r => r.Ready == true))
+        {
+            // Pods the kubelet calls ready that do not answer /status, or say they are not: the Service still sends
+            // them traffic.
+            Set(conditions, ConditionTypes.Degraded, true, ConditionReasons.ProxiesUnhealthy, unwell.HealthMessage, generation, now);
+        }
         else
         {
             var degraded = workload.ObservedGeneration >= workload.Generation && workload.AvailableReplicas < workload.DesiredReplicas && workload.UpdatedReplicas >= workload.DesiredReplicas;

@@ -17,6 +17,11 @@ public sealed class OwnedObjectsTests
         { "Ephemeral, 1 replica", Proxies.Ephemeral(), ["ConfigMap", "Deployment", "Service"] },
         { "everything set", Proxies.Full(), ["ConfigMap", "Deployment", "PersistentVolumeClaim", "PodDisruptionBudget", "Service"] },
         { "an empty spec", new GoModuleProxySpec(), ["ConfigMap", "Service", "Service", "StatefulSet"] },
+        {
+            "ingress, monitoring and autoscaling",
+            Proxies.Exposed(),
+            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "PersistentVolumeClaim", "PodDisruptionBudget", "Service", "ServiceMonitor"]
+        },
     };
 
     [Theory]
@@ -41,6 +46,9 @@ public sealed class OwnedObjectsTests
             ["Deployment"] = "apps/v1",
             ["StatefulSet"] = "apps/v1",
             ["PodDisruptionBudget"] = "policy/v1",
+            ["Ingress"] = "networking.k8s.io/v1",
+            ["HorizontalPodAutoscaler"] = "autoscaling/v2",
+            ["ServiceMonitor"] = "monitoring.coreos.com/v1",
         };
         foreach (var owned in Proxies.OwnedObjects(Proxies.With(spec)))
         {

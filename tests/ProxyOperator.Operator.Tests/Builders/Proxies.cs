@@ -65,6 +65,16 @@ internal static class Proxies
         PodAnnotations = new Dictionary<string, string> { ["team"] = "platform" },
     };
 
+    /// <summary><see cref="Full"/> reached from outside: an Ingress with TLS, a ServiceMonitor and an autoscaler.</summary>
+    public static GoModuleProxySpec Exposed()
+    {
+        var spec = Full();
+        spec.Ingress = new IngressSpec { Enabled = true, ClassName = IngressClass.Haproxy, Host = "goproxy.example", Tls = new IngressTlsSpec { SecretName = "goproxy-tls" } };
+        spec.Monitoring = new MonitoringSpec { ServiceMonitor = new ServiceMonitorSpec { Enabled = true } };
+        spec.Autoscaling = new AutoscalingSpec { Enabled = true, MinReplicas = 2, MaxReplicas = 5 };
+        return spec;
+    }
+
     /// <summary>Every object the builders produce for <paramref name="proxy"/>, nulls left out.</summary>
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> OwnedObjects(GoModuleProxy proxy)
     {
@@ -77,6 +87,9 @@ internal static class Proxies
             ServiceBuilder.BuildHeadless(proxy),
             PersistentVolumeClaimBuilder.Build(proxy),
             PodDisruptionBudgetBuilder.Build(proxy),
+            IngressBuilder.Build(proxy),
+            HorizontalPodAutoscalerBuilder.Build(proxy),
+            ServiceMonitorBuilder.Build(proxy),
         ];
         return objects.OfType<IKubernetesObject<V1ObjectMeta>>();
     }

@@ -89,12 +89,18 @@ public sealed class ExposureEndToEndTests(OperatorClusterFixture fixture) : ICla
         Assert.Contains(pod.Containers.Single().VolumeMounts, m => m.MountPath == SecretMounts.Directory + "/tls" && m.ReadOnlyProperty == true);
         Assert.DoesNotContain(pod.Containers.Single().Env ?? [], e => e.ValueFrom?.SecretKeyRef is not null);
         var hash = first.Spec.Template.Metadata.Annotations[SecretMounts.HashAnnotation];
+        await OperatorCluster.EventuallyAsync(() => Cluster.ReadAsync(ns, "sealed"), p => p.Status?.ObservedGeneration == p.Metadata.Generation
+            && p.Status!.Conditions!.All(c => c.Reason != ConditionReasons.SecretNotFound), "reconciled with both Secrets");
+        var others = await OtherChildrenAsync(ns, "sealed");
 
         await Client.CoreV1.PatchNamespacedSecretAsync(new V1Patch("{\"stringData\":{\"tokens\":\"b\"}}", V1Patch.PatchType.MergePatch), "tokens", ns);
 
         // Secrets are not watched: the periodic resync (2 s here) sees the new resourceVersion.
-        await OperatorCluster.EventuallyAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync("sealed", ns),
+        var rolled = await OperatorCluster.EventuallyAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync("sealed", ns),
             d => d.Spec.Template.Metadata.Annotations[SecretMounts.HashAnnotation] != hash, "a new secrets hash");
+        Assert.Equal(first.Spec.Template.Metadata.Annotations[ProxyConfig.HashAnnotation], rolled.Spec.Template.Metadata.Annotations[ProxyConfig.HashAnnotation]);
+        Assert.Equal(first.Spec.Replicas, rolled.Spec.Replicas);
+        Assert.Equal(others, await OtherChildrenAsync(ns, "sealed"));
         await OperatorCluster.EventuallyAsync(() => Client.CoreV1.ListNamespacedEventAsync(ns),
             events => events.Items.Any(e => e.Reason == "RollingOut" && e.Message.Contains("a mounted Secret changed", StringComparison.Ordinal)), "the RollingOut event");
     }
@@ -164,6 +170,15 @@ public sealed class ExposureEndToEndTests(OperatorClusterFixture fixture) : ICla
         await OperatorCluster.EventuallyAsync(() => cluster.ReadAsync(ns, "watched"),
             p => p.Status?.Conditions?.All(c => c.Type != ConditionTypes.ServiceMonitorReady) == true, "the condition gone");
     }
+
+    /// <summary>The resourceVersions of every child but the workload.</summary>
+    private async Task<Dictionary<string, string>> OtherChildrenAsync(string ns, string name) => new(StringComparer.Ordinal)
+    {
+        ["configmap"] = (await Client.CoreV1.ReadNamespacedConfigMapAsync(Names.ConfigMap(name), ns)).Metadata.ResourceVersion,
+        ["service"] = (await Client.CoreV1.ReadNamespacedServiceAsync(Names.Service(name), ns)).Metadata.ResourceVersion,
+        ["claim"] = (await Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(Names.CacheClaim(name), ns)).Metadata.ResourceVersion,
+        ["budget"] = (await Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync(Names.PodDisruptionBudget(name), ns)).Metadata.ResourceVersion,
+    };
 
     /// <summary>prometheus-operator's CRD, cut to what a cluster needs to serve the kind (the real one has a full schema).</summary>
     private static V1CustomResourceDefinition ServiceMonitorCrd() => new()

@@ -11,15 +11,20 @@ namespace ProxyOperator.Operator.Tests.EndToEnd;
 /// <summary>
 /// The operator reading real proxies' GET /status into the resource's status. No kubelet runs here, so the test
 /// plays the kubelet and the Deployment controller: it creates the Pods (ready, with an IP) and writes the
-/// Deployment's rollout status; the poller's address seam sends each pod's /status to a real proxy on 127.0.0.1.
+/// Deployment's rollout status; the poller's address seam sends each pod's /status to a real proxy process on
+/// 127.0.0.1.
 /// </summary>
 public sealed class ProxyHealthEndToEndTests
 {
     [Fact]
-    public async Task Healthy_proxies_make_the_fleet_ready_with_their_figures_and_a_dead_one_is_reported_not_dropped()
+    public async Task Healthy_proxies_make_the_fleet_ready_with_their_figures_and_a_dead_one_is_reported_until_it_is_back()
     {
         await using var fleet = await ProxyFleet.StartAsync();
-        await using var cluster = await OperatorCluster.StartAsync(podAddress: fleet.Address);
+        using var storage = ProxyOperator.Testing.TempDirectory.Create("health-e2e-");
+        await using var a = await ProxyProcess.StartAsync(Path.Combine(storage.Path, "a"), fleet.Upstream.BaseUrl.ToString());
+        await using var b = await ProxyProcess.StartAsync(Path.Combine(storage.Path, "b"), fleet.Upstream.BaseUrl.ToString());
+        var processes = new Dictionary<string, ProxyProcess>(StringComparer.Ordinal) { ["fleet-a"] = a, ["fleet-b"] = b };
+        await using var cluster = await OperatorCluster.StartAsync(podAddress: pod => processes.TryGetValue(pod.Metadata.Name, out var p) ? p.BaseUrl : null);
         var client = cluster.Client;
         var ns = await cluster.CreateNamespaceAsync();
         await cluster.CreateAsync(ns, OperatorCluster.Proxy("fleet", new GoModuleProxySpec
@@ -29,12 +34,13 @@ public sealed class ProxyHealthEndToEndTests
         }));
         var deployment = await OperatorCluster.EventuallyAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("fleet", ns), _ => true, "the Deployment");
 
-        var a = await fleet.StartProxyAsync("fleet-a");
-        await fleet.StartProxyAsync("fleet-b");
         // One miss, then three hits on proxy a: a hit ratio of 0.75.
-        for (var i = 0; i < 4; i++)
+        using (var http = new HttpClient { BaseAddress = a.BaseUrl })
         {
-            (await a.Client.GetAsync(new Uri($"{ProxyFleet.Module}/@v/v1.0.0.info", UriKind.Relative))).EnsureSuccessStatusCode();
+            for (var i = 0; i < 4; i++)
+            {
+                (await http.GetAsync(new Uri($"{ProxyFleet.Module}/@v/v1.0.0.info", UriKind.Relative))).EnsureSuccessStatusCode();
+            }
         }
 
         await CreateReadyPodAsync(client, ns, "fleet-a");
@@ -53,7 +59,7 @@ public sealed class ProxyHealthEndToEndTests
         var table = (await new KubeClients(KubeClients.LocateBinaries(), home.Path, cluster.Kubeconfig).KubectlAsync("get", "gmp", "fleet", "-n", ns)).EnsureSuccess().StandardOutput;
         Assert.Matches(@"fleet\s+True\s+2\s+\S+\s+0\.75", table);
 
-        await fleet.StopProxyAsync("fleet-b");
+        await b.StopAsync();
 
         var sick = await OperatorCluster.EventuallyAsync(() => cluster.ReadAsync(ns, "fleet"),
             p => p.Status?.Conditions?.Any(c => c is { Type: ConditionTypes.Ready, Status: "False", Reason: ConditionReasons.ProxiesUnhealthy }) == true, "Ready=False ProxiesUnhealthy");
@@ -61,8 +67,16 @@ public sealed class ProxyHealthEndToEndTests
         Assert.False(dead.Healthy);
         Assert.StartsWith("no answer", dead.Message, StringComparison.Ordinal);
         Assert.Contains("pod fleet-b", sick.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message, StringComparison.Ordinal);
-        await OperatorCluster.EventuallyAsync(() => client.CoreV1.ListNamespacedEventAsync(ns),
-            events => events.Items.Any(e => e is { Type: "Warning", Reason: ConditionReasons.ProxiesUnhealthy }), "the Warning event");
+        var degraded = sick.Status.Conditions!.Single(c => c.Type == ConditionTypes.Degraded);
+        Assert.Equal(("True", ConditionReasons.ProxiesUnhealthy), (degraded.Status, degraded.Reason));
+        Assert.Contains("pod fleet-b", degraded.Message, StringComparison.Ordinal);
+
+        await b.StartAgainAsync();
+
+        await OperatorCluster.EventuallyAsync(() => cluster.ReadAsync(ns, "fleet"), p => ReadyStatus(p) == "True", "Ready again");
+        var describe = (await new KubeClients(KubeClients.LocateBinaries(), home.Path, cluster.Kubeconfig).KubectlAsync("describe", "gmp", "fleet", "-n", ns)).EnsureSuccess().StandardOutput;
+        Assert.Matches(@"Warning\s+ProxiesUnhealthy", describe);
+        Assert.Matches(@"Normal\s+RolledOut", describe);
     }
 
     private static string? ReadyStatus(GoModuleProxy proxy) => proxy.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status;
