@@ -38,6 +38,39 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task An_informer_caches_and_reports_objects_as_its_transform_leaves_them()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.CreateConfigMapAsync("listed");
+        var options = new InformerOptions
+        {
+            InitialRetryDelay = TimeSpan.FromMilliseconds(10),
+            Transform = obj =>
+            {
+                ((V1ConfigMap)obj).Metadata.ManagedFields = null;
+                return obj;
+            },
+        };
+        var informer = cluster.ConfigMapInformer(options);
+        var handed = new ConcurrentQueue<V1ConfigMap>();
+        informer.Subscribe(change => handed.Enqueue(change.Current));
+        await using var running = Running.Start(informer.RunAsync);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Server-side apply, so that the API server records the manager in managedFields.
+        await cluster.Client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"watched\"},\"data\":{\"k\":\"v\"}}", V1Patch.PatchType.ApplyPatch),
+            "watched", "default", fieldManager: "test");
+        await Cluster.EventuallyAsync(() => informer.Get(new ObjectKey("default", "watched")) is not null);
+
+        // The API server records who wrote each object; neither the cache nor the handlers keep it.
+        Assert.NotEmpty((await cluster.Client.CoreV1.ReadNamespacedConfigMapAsync("watched", "default")).Metadata.ManagedFields);
+        Assert.All(informer.List(), c => Assert.Null(c.Metadata.ManagedFields));
+        Assert.Equal(["listed", "watched"], handed.Select(c => c.Metadata.Name));
+        Assert.All(handed, c => Assert.Null(c.Metadata.ManagedFields));
+    }
+
+    [Fact]
     public async Task An_informer_with_a_label_selector_sees_only_matching_objects()
     {
         await using var cluster = await Cluster.StartAsync();
