@@ -41,8 +41,25 @@ run-operator: ## Run the operator against $$KUBECONFIG (e.g. make kube-sandbox's
 	dotnet run --project src/ProxyOperator.Operator -c $(CONFIGURATION) -- --leader-elect false --listen 127.0.0.1:8081
 
 .PHONY: manifests
-manifests: ## Generate the CRD from the C# types into config/crd/bases (a test fails when they drift)
+manifests: ## Generate the CRD from the C# types (config/crd/bases, the chart's crds/) and config/rbac, config/manager from the chart (tests fail on drift)
 	dotnet run --project src/ProxyOperator.Manifests -c $(CONFIGURATION) -- --output config/crd/bases
+	cp config/crd/bases/proxyoperator.io_gomoduleproxies.yaml charts/proxy-operator/crds/
+	@[ -x .tools/kube-clients/helm ] || bash tests/tools/kube-clients.sh
+	bash config/generate.sh
+
+.PHONY: helm-lint
+helm-lint: ## Lint the chart with its defaults and each charts/proxy-operator/ci/*-values.yaml
+	@[ -x .tools/kube-clients/helm ] || bash tests/tools/kube-clients.sh
+	.tools/kube-clients/helm lint --strict charts/proxy-operator
+	for f in charts/proxy-operator/ci/*-values.yaml; do .tools/kube-clients/helm lint --strict charts/proxy-operator -f $$f || exit 1; done
+
+.PHONY: deploy
+deploy: ## Install the CRD and the operator into $$KUBECONFIG's cluster (namespace proxy-operator-system)
+	kubectl apply -k config/default
+
+.PHONY: undeploy
+undeploy: ## Remove the operator and the CRD (deletes every GoModuleProxy)
+	kubectl delete -k config/default --ignore-not-found
 
 .PHONY: kube-sandbox
 kube-sandbox: ## Start the test Kubernetes API server on $(KUBE_SANDBOX_LISTEN); kubeconfig in .kube-sandbox/kubeconfig

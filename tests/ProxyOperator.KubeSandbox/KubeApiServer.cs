@@ -80,6 +80,11 @@ public sealed class KubeApiServer : IAsyncDisposable
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync(Statuses.InternalError("the sandbox failed to handle the request").ToJsonString(), context.RequestAborted);
         }));
+        if (options.RequestObserver is { } observer)
+        {
+            app.Use(Observation.RequestObservation.Middleware(observer));
+        }
+
         app.Run(handler.HandleAsync);
         try
         {

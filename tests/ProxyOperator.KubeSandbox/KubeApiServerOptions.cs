@@ -19,4 +19,7 @@ public sealed class KubeApiServerOptions
 
     /// <summary>Clock for creationTimestamp, deletionTimestamp and managedFields times.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Told of every request to a resource URL (verb, group, resource, user agent, status); null: nobody is told.</summary>
+    public Action<Observation.RequestRecord>? RequestObserver { get; set; }
 }

@@ -297,7 +297,7 @@ internal sealed class ApiRequestHandler(ResourceOperations operations, WatchStre
             IsTrue(query["sendInitialEvents"]));
     }
 
-    private static string Verb(HttpRequest request, ApiPath path) => request.Method switch
+    internal static string Verb(HttpRequest request, ApiPath path) => request.Method switch
     {
         "GET" when path.Name is null && IsTrue(request.Query["watch"]) => "watch",
         "GET" when path.Name is null => "list",
