@@ -19,7 +19,12 @@ public sealed class RbacTests(InstalledOperator installed) : IClassFixture<Insta
         ["create monitoring.coreos.com/servicemonitors"] = "as above: server-side apply of a new ServiceMonitor",
         ["patch monitoring.coreos.com/servicemonitors"] = "as above: server-side apply of a ServiceMonitor",
         ["delete monitoring.coreos.com/servicemonitors"] = "as above: monitoring switched off",
-        ["patch /events"] = "EventRecorder aggregates an identical event repeated within 10 minutes; the journey repeats none",
+    };
+
+    /// <summary>Granted, and reached by the journey or not depending on timing; why each is needed.</summary>
+    private static readonly Dictionary<string, string> ReachedSometimes = new(StringComparer.Ordinal)
+    {
+        ["patch /events"] = "EventRecorder bumps the count of an identical event repeated within 10 minutes; whether a resync repeats one during the journey is a matter of timing",
     };
 
     private sealed record Grant(string? Namespace, V1PolicyRule Rule);
@@ -103,7 +108,7 @@ public sealed class RbacTests(InstalledOperator installed) : IClassFixture<Insta
                     {
                         var single = grant with { Rule = new V1PolicyRule { ApiGroups = [group], Resources = [resource], Verbs = [verb], ResourceNames = grant.Rule.ResourceNames } };
                         var key = $"{verb} {group}/{resource}";
-                        if (!used.Any(p => Allows(single, p)) && !Unreached.ContainsKey(key))
+                        if (!used.Any(p => Allows(single, p)) && !Unreached.ContainsKey(key) && !ReachedSometimes.ContainsKey(key))
                         {
                             unused.Add(key + (grant.Namespace is null ? "" : $" in {grant.Namespace}"));
                         }
@@ -123,13 +128,13 @@ public sealed class RbacTests(InstalledOperator installed) : IClassFixture<Insta
         var grants = Grants();
         var used = OperatorRequests().SelectMany(Needs).ToList();
 
-        foreach (var (key, reason) in Unreached)
+        foreach (var (key, reason) in Unreached.Concat(ReachedSometimes))
         {
             var (verb, groupResource) = (key[..key.IndexOf(' ', StringComparison.Ordinal)], key[(key.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
             var slash = groupResource.IndexOf('/', StringComparison.Ordinal);
             var permission = new Permission(verb, groupResource[..slash], groupResource[(slash + 1)..], InstalledOperator.SamplesNamespace, null);
             Assert.True(grants.Any(g => Allows(g, permission)), $"{key} is listed as an allowance ({reason}) but the chart no longer grants it: remove it from {nameof(Unreached)}.");
-            Assert.False(used.Any(p => p.Verb == verb && p.Group == permission.Group && p.Resource == permission.Resource),
+            Assert.False(Unreached.ContainsKey(key) && used.Any(p => p.Verb == verb && p.Group == permission.Group && p.Resource == permission.Resource),
                 $"{key} is listed as unreached ({reason}) but the journey used it: remove it from {nameof(Unreached)}.");
         }
     }
