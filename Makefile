@@ -9,7 +9,7 @@ UPSTREAM ?= https://proxy.golang.org
 KUBE_SANDBOX_LISTEN ?= 127.0.0.1:6443
 # Debian packages the tests run for real: the go command, Go's own module zip code, git; etcd, openssl and curl for
 # the real kube-apiserver the kube sandbox is checked against; nginx and wrk for bench.
-TEST_PACKAGES := golang-go golang-golang-x-mod-dev git etcd-server openssl curl
+TEST_PACKAGES := golang-go golang-golang-x-mod-dev git etcd-server openssl curl lua5.4
 BENCH_PACKAGES := nginx-light wrk
 
 .PHONY: help
@@ -91,6 +91,14 @@ bench: ## Benchmarks against nginx (see docs/benchmarks.md)
 bench-operator: ## Operator scale: 500 GoModuleProxy resources against the kube sandbox (see docs/benchmarks.md)
 	@[ -x .tools/kube-clients/kubectl ] || bash tests/tools/kube-clients.sh
 	bash bench/operator-scale.sh
+
+IMAGE_REPOSITORY ?= ghcr.io/proxyoperator
+IMAGE_TAG ?= $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+
+.PHONY: docker-build
+docker-build: ## Build both images (needs a Docker engine): $(IMAGE_REPOSITORY)/proxy-operator and goproxy, tag $(IMAGE_TAG)
+	docker build --target operator -t $(IMAGE_REPOSITORY)/proxy-operator:$(IMAGE_TAG) .
+	docker build --target goproxy -t $(IMAGE_REPOSITORY)/goproxy:$(IMAGE_TAG) .
 
 .PHONY: clean
 clean: ## Remove build output and local data

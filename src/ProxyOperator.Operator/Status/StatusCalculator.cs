@@ -43,7 +43,9 @@ internal static class StatusCalculator
             ReadyReplicas = workload?.ReadyReplicas ?? 0,
             Selector = Labels.SelectorString(name),
             Endpoint = endpoint,
-            Url = previous?.Url ?? endpoint,
+            Url = proxy.Spec.Ingress is { Enabled: true, Host: { Length: > 0 } host } ingress
+                ? $"{(ingress.Tls?.SecretName is { Length: > 0 } ? "https" : "http")}://{host}"
+                : endpoint,
             // Not asked this time (a rejected spec): what the pods said last stays.
             Proxies = observed.Health is { } asked ? (asked.Reports.Count == 0 ? null : [.. asked.Reports]) : previous?.Proxies,
             Cache = observed.Health?.Fleet.Cache ?? previous?.Cache,

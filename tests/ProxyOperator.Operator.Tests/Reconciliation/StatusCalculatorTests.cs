@@ -36,6 +36,17 @@ public sealed class StatusCalculatorTests
     }
 
     [Fact]
+    public void The_url_is_the_ingress_host_when_an_ingress_is_enabled_and_the_service_otherwise()
+    {
+        var plain = Proxy();
+        var exposed = Proxy();
+        exposed.Spec.Ingress = new IngressSpec { Enabled = true, Host = "goproxy.example", Tls = new IngressTlsSpec { SecretName = "cert" } };
+
+        Assert.Equal("http://p.team.svc:8080", StatusCalculator.Compute(plain, new Observations(RolledOut(), null, null), null, Now).Url);
+        Assert.Equal("https://goproxy.example", StatusCalculator.Compute(exposed, new Observations(RolledOut(), null, null), null, Now).Url);
+    }
+
+    [Fact]
     public void A_workload_whose_controller_has_not_seen_the_new_spec_is_still_progressing()
     {
         var status = StatusCalculator.Compute(Proxy(), new Observations(RolledOut() with { Generation = 6 }, null, null), null, Now);
