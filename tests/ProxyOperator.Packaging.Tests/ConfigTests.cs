@@ -58,6 +58,10 @@ public sealed class ConfigTests
             d => Assert.Equal("proxy-operator-system", (string?)d["metadata"]!["namespace"]));
         var deployment = Manifests.ReadStrictly<V1Deployment>(documents.Single(d => (string?)d["kind"] == "Deployment"));
         Assert.Equal(2, deployment.Spec.Replicas);
+        // The CRD kustomize installs is the chart's, field for field.
+        var chartCrd = Manifests.Documents(await File.ReadAllTextAsync(Repository.Path("charts", "proxy-operator", "crds", "proxyoperator.io_gomoduleproxies.yaml"))).Single();
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(chartCrd, documents.Single(d => (string?)d["kind"] == "CustomResourceDefinition")),
+            "kubectl kustomize config/default renders a CRD that differs from charts/proxy-operator/crds/: run make manifests");
     }
 
     [Fact]
