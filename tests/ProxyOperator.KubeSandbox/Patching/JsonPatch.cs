@@ -56,46 +56,46 @@ public static class JsonPatch
                 Add(holder, path, RequiredValue(op, name));
                 break;
             case "move":
-            {
-                var from = ParsePointer(RequiredString(op, "from"));
-                // RFC 6902 §4.4: "The 'from' location MUST NOT be a proper prefix of the 'path' location".
-                if (from.Count < path.Count && from.SequenceEqual(path.Take(from.Count)))
                 {
-                    throw new PatchException($"move operation cannot move {Format(from)} into its own child {Format(path)}");
-                }
+                    var from = ParsePointer(RequiredString(op, "from"));
+                    // RFC 6902 §4.4: "The 'from' location MUST NOT be a proper prefix of the 'path' location".
+                    if (from.Count < path.Count && from.SequenceEqual(path.Take(from.Count)))
+                    {
+                        throw new PatchException($"move operation cannot move {Format(from)} into its own child {Format(path)}");
+                    }
 
-                var value = Resolve(holder, from, "move");
-                Remove(holder, from);
-                Add(holder, path, value);
-                break;
-            }
-
-            case "copy":
-            {
-                var from = ParsePointer(RequiredString(op, "from"));
-                Add(holder, path, Resolve(holder, from, "copy")?.DeepClone());
-                break;
-            }
-
-            case "test":
-            {
-                var expected = RequiredValue(op, name);
-                if (expected is null && path.Count > 0 && Resolve(holder, path[..^1], "test") is JsonObject parent && !parent.ContainsKey(path[^1]))
-                {
-                    // evanphx/json-patch (used by the API server) treats an absent member as equal to a null test value.
+                    var value = Resolve(holder, from, "move");
+                    Remove(holder, from);
+                    Add(holder, path, value);
                     break;
                 }
 
-                var actual = Resolve(holder, path, "test");
-                // RFC 6902 §4.6: values are equal when they are the same JSON value (numbers compare numerically,
-                // object member order is irrelevant) - exactly JsonNode.DeepEquals.
-                if (!JsonNode.DeepEquals(actual, expected))
+            case "copy":
                 {
-                    throw new PatchException($"testing value {Format(path)} failed: test failed");
+                    var from = ParsePointer(RequiredString(op, "from"));
+                    Add(holder, path, Resolve(holder, from, "copy")?.DeepClone());
+                    break;
                 }
 
-                break;
-            }
+            case "test":
+                {
+                    var expected = RequiredValue(op, name);
+                    if (expected is null && path.Count > 0 && Resolve(holder, path[..^1], "test") is JsonObject parent && !parent.ContainsKey(path[^1]))
+                    {
+                        // evanphx/json-patch (used by the API server) treats an absent member as equal to a null test value.
+                        break;
+                    }
+
+                    var actual = Resolve(holder, path, "test");
+                    // RFC 6902 §4.6: values are equal when they are the same JSON value (numbers compare numerically,
+                    // object member order is irrelevant) - exactly JsonNode.DeepEquals.
+                    if (!JsonNode.DeepEquals(actual, expected))
+                    {
+                        throw new PatchException($"testing value {Format(path)} failed: test failed");
+                    }
+
+                    break;
+                }
 
             default:
                 throw new PatchException($"Unexpected kind: {name}");

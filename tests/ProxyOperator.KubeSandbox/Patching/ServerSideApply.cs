@@ -200,44 +200,44 @@ public static class ServerSideApply
         switch (config)
         {
             case JsonObject configObject:
-            {
-                var result = live is JsonObject liveObject ? (JsonObject)liveObject.DeepClone() : new JsonObject();
-                foreach (var (key, value) in configObject)
                 {
-                    if (value is null)
+                    var result = live is JsonObject liveObject ? (JsonObject)liveObject.DeepClone() : new JsonObject();
+                    foreach (var (key, value) in configObject)
                     {
-                        result.Remove(key);
-                        continue;
+                        if (value is null)
+                        {
+                            result.Remove(key);
+                            continue;
+                        }
+
+                        result[key] = ApplyMerge(result[key]?.DeepClone(), value, [.. path, key], metadata);
                     }
 
-                    result[key] = ApplyMerge(result[key]?.DeepClone(), value, [.. path, key], metadata);
+                    return result;
                 }
-
-                return result;
-            }
 
             case JsonArray configList:
-            {
-                var liveList = live as JsonArray ?? [];
-                var mergeKey = metadata.MergeKeyFor(path);
-                if (mergeKey is not null && configList.All(i => i is JsonObject))
                 {
-                    return MergeAssociative(liveList, configList, mergeKey, path, metadata);
-                }
-
-                if (metadata.IsSetList(path) && configList.All(i => i is JsonValue))
-                {
-                    var union = new JsonArray([.. liveList.Select(i => i?.DeepClone())]);
-                    foreach (var item in configList.Where(i => !liveList.Any(l => JsonNode.DeepEquals(l, i))))
+                    var liveList = live as JsonArray ?? [];
+                    var mergeKey = metadata.MergeKeyFor(path);
+                    if (mergeKey is not null && configList.All(i => i is JsonObject))
                     {
-                        union.Add(item!.DeepClone());
+                        return MergeAssociative(liveList, configList, mergeKey, path, metadata);
                     }
 
-                    return union;
-                }
+                    if (metadata.IsSetList(path) && configList.All(i => i is JsonValue))
+                    {
+                        var union = new JsonArray([.. liveList.Select(i => i?.DeepClone())]);
+                        foreach (var item in configList.Where(i => !liveList.Any(l => JsonNode.DeepEquals(l, i))))
+                        {
+                            union.Add(item!.DeepClone());
+                        }
 
-                return configList.DeepClone();
-            }
+                        return union;
+                    }
+
+                    return configList.DeepClone();
+                }
 
             default:
                 return config?.DeepClone();
