@@ -12,7 +12,7 @@ namespace ProxyOperator.Operator.Api;
 public sealed class GoModuleProxySpec
 {
     [JsonPropertyName("replicas")]
-    [Doc("The number of proxy pods. The scale subresource writes it: kubectl scale and a HorizontalPodAutoscaler.")]
+    [Doc("The number of proxy pods; kubectl scale writes it through the scale subresource. Ignored while spec.autoscaling is enabled: the HorizontalPodAutoscaler then scales the workload.")]
     [Default(GoModuleProxyDefaults.Replicas)]
     [Minimum(0)]
     public int? Replicas { get; set; }

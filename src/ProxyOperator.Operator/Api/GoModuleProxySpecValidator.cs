@@ -17,6 +17,11 @@ public static class GoModuleProxySpecValidator
             problems.Add(new SpecProblem("spec.storage.s3", SpecMessages.S3Required));
         }
 
+        if (spec.Storage?.Lock is { Type: LockType.Redis, Redis: null })
+        {
+            problems.Add(new SpecProblem("spec.storage.lock.redis", SpecMessages.RedisRequired));
+        }
+
         if (spec.Ingress is { Enabled: true } ingress && string.IsNullOrEmpty(ingress.Host))
         {
             problems.Add(new SpecProblem("spec.ingress.host", SpecMessages.IngressHostRequired));

@@ -20,4 +20,7 @@ public static class Patterns
 
     /// <summary>A host name for an Ingress rule, optionally a wildcard (https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards).</summary>
     public const string IngressHost = "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /// <summary>host:port, as a Redis address: a DNS name or IPv4 address, then a port.</summary>
+    public const string HostPort = "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}$";
 }

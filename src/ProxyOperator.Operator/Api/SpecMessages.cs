@@ -16,6 +16,8 @@ public static class SpecMessages
 
     public const string AuthSecretRequired = "auth.secretRef is required unless auth.type is None";
 
+    public const string RedisRequired = "storage.lock.redis is required when storage.lock.type is Redis";
+
     public const string ListTtlTooLong = "cache.listTTL must be at most 24h";
 
     public const string NotFoundTtlTooLong = "cache.notFoundTTL must be at most 24h";

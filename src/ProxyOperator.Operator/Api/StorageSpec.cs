@@ -24,6 +24,10 @@ public sealed class StorageSpec
     [Doc("Evict the least recently used modules beyond this size; no limit when unset.")]
     public ResourceQuantity? MaxSize { get; set; }
 
+    [JsonPropertyName("lock")]
+    [Doc("How replicas sharing the store coordinate fetches; None when unset.")]
+    public LockSpec? Lock { get; set; }
+
     [JsonPropertyName("retainPolicy")]
     [Doc("For type Disk: whether the cache volumes are deleted with the resource. A StatefulSet's per-replica claims " +
          "outlive it in Kubernetes 1.20 to 1.26, so the operator deletes them itself, through a finalizer. An S3 bucket is never emptied.")]

@@ -39,6 +39,11 @@ public static class SecretMounts
             mounts.Add(new Mount("secret-s3", Directory + "/s3", s3));
         }
 
+        if (spec.Storage?.Lock is { Type: LockType.Redis, Redis.PasswordSecret: { Length: > 0 } redis })
+        {
+            mounts.Add(new Mount("secret-redis", Directory + "/redis", redis));
+        }
+
         var vcs = (spec.PrivateModules ?? []).Select(m => m.CredentialsSecret).OfType<string>().Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         for (var i = 0; i < vcs.Count; i++)
         {

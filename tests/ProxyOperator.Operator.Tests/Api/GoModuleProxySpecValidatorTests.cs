@@ -23,6 +23,8 @@ public sealed class GoModuleProxySpecValidatorTests
         { "bearer auth without a secret", new GoModuleProxySpec { Auth = new AuthSpec { Type = AuthType.Bearer } }, ["spec.auth.secretRef"] },
         { "bearer auth with a secret", new GoModuleProxySpec { Auth = new AuthSpec { Type = AuthType.Bearer, SecretRef = new V1LocalObjectReference { Name = "tokens" } } }, [] },
         { "no auth", new GoModuleProxySpec { Auth = new AuthSpec { Type = AuthType.None } }, [] },
+        { "a redis lock without its server", new GoModuleProxySpec { Storage = new StorageSpec { Lock = new LockSpec { Type = LockType.Redis } } }, ["spec.storage.lock.redis"] },
+        { "a redis lock with its server", new GoModuleProxySpec { Storage = new StorageSpec { Lock = new LockSpec { Type = LockType.Redis, Redis = new RedisLockSpec { Address = "redis:6379" } } } }, [] },
         { "cache lifetimes of exactly a day", new GoModuleProxySpec { Cache = new CacheSpec { ListTtl = "24h", NotFoundTtl = "1440m" } }, [] },
         { "a list lifetime beyond a day", new GoModuleProxySpec { Cache = new CacheSpec { ListTtl = "24h0m1s" } }, ["spec.cache.listTTL"] },
         { "a not-found lifetime beyond a day", new GoModuleProxySpec { Cache = new CacheSpec { NotFoundTtl = "25h" } }, ["spec.cache.notFoundTTL"] },

@@ -110,7 +110,7 @@ public sealed class CrdSchemaTests
             .Select(p => p.Message)
             .ToHashSet();
 
-        Assert.Equal(7, celMessages.Count);
+        Assert.Equal(8, celMessages.Count);
         Assert.Subset(validatorMessages, celMessages);
     }
 

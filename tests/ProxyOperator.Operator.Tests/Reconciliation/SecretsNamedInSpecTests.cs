@@ -12,13 +12,18 @@ public sealed class SecretsNamedInSpecTests
         var spec = new GoModuleProxySpec
         {
             Image = new ImageSpec { PullSecrets = [new V1LocalObjectReference { Name = "regcred" }] },
-            Storage = new StorageSpec { Type = StorageType.S3, S3 = new S3StorageSpec { Bucket = "b", CredentialsSecret = "s3" } },
+            Storage = new StorageSpec
+            {
+                Type = StorageType.S3,
+                S3 = new S3StorageSpec { Bucket = "b", CredentialsSecret = "s3" },
+                Lock = new LockSpec { Type = LockType.Redis, Redis = new RedisLockSpec { Address = "redis:6379", PasswordSecret = "redis-auth" } },
+            },
             PrivateModules = [new PrivateModuleSpec { Pattern = "git.corp.example/*", CredentialsSecret = "git" }],
             Auth = new AuthSpec { Type = AuthType.Bearer, SecretRef = new V1LocalObjectReference { Name = "tokens" } },
             Tls = new TlsSpec { SecretName = "cert" },
         };
 
-        Assert.Equal(["tokens", "cert", "s3", "git"], ProxyOperator.Operator.Builders.SecretMounts.SecretNames(spec));
+        Assert.Equal(["tokens", "cert", "s3", "redis-auth", "git"], ProxyOperator.Operator.Builders.SecretMounts.SecretNames(spec));
     }
 
     [Theory]
