@@ -44,11 +44,43 @@ public sealed class Controller<T>
         _metrics = metrics ?? NullControllerMetrics.Instance;
         _clock = clock ?? TimeProvider.System;
         Queue = new WorkQueue(_options.Queue, _clock, depth => _metrics.QueueDepthChanged(_options.Name, depth));
-        primary.Subscribe(change => Queue.Add(ObjectKey.Of(change.Current)));
+        primary.Subscribe(change =>
+        {
+            if (change.Type != ResourceEventType.Updated || change.Previous is not { } previous || Matters(previous, change.Current))
+            {
+                Queue.Add(ObjectKey.Of(change.Current));
+            }
+        });
         AddInformer(primary);
     }
 
     public string Name => _options.Name;
+
+    /// <summary>
+    /// Whether an update of the primary resource needs a reconcile: its spec (generation), deletion, finalizers, labels
+    /// or annotations changed. A status-only update does not: the reconciler's own status writes would otherwise
+    /// requeue it at once, for ever (controller-runtime's GenerationChangedPredicate); the periodic resync refreshes
+    /// status instead. Kinds without a generation (ConfigMaps) cannot tell, so every update of theirs matters.
+    /// </summary>
+    internal static bool Matters(T previous, T current)
+    {
+        var (before, after) = (previous.Metadata, current.Metadata);
+        if (before is null || after is null || (before.Generation ?? 0) == 0 || (after.Generation ?? 0) == 0)
+        {
+            return true;
+        }
+
+        return before.Generation != after.Generation
+            || before.DeletionTimestamp != after.DeletionTimestamp
+            || !SameList(before.Finalizers, after.Finalizers)
+            || !SameMap(before.Labels, after.Labels)
+            || !SameMap(before.Annotations, after.Annotations);
+    }
+
+    private static bool SameList(IList<string>? a, IList<string>? b) => (a ?? []).SequenceEqual(b ?? [], StringComparer.Ordinal);
+
+    private static bool SameMap(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(kv => b is not null && b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     /// <summary>The primary resource's informer: reconcilers may read its cache instead of the API server.</summary>
     public Informer<T> Informer => _primary;

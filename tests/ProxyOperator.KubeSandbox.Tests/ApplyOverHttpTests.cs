@@ -46,6 +46,46 @@ public sealed class ApplyOverHttpTests
     }
 
     [Fact]
+    public async Task A_field_another_applier_shares_survives_when_its_first_applier_stops_sending_it()
+    {
+        await using var sandbox = await Sandbox.StartAsync();
+        var apps = sandbox.Client.AppsV1;
+        await apps.PatchNamespacedDeploymentAsync(Apply("3"), "web", "default", fieldManager: "proxy-operator");
+
+        // Kubernetes' hand-over of replicas to an autoscaler: a second manager applies the same value, sharing the field.
+        var shared = await apps.PatchNamespacedDeploymentAsync(new V1Patch(
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},"spec":{"replicas":3}}""",
+            V1Patch.PatchType.ApplyPatch), "web", "default", fieldManager: "handover", force: true);
+        Assert.Contains(shared.Metadata.ManagedFields, m => m.Manager == "handover");
+        var withoutReplicas = new V1Patch("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
+             "spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1"}]}}}}
+            """, V1Patch.PatchType.ApplyPatch);
+
+        var after = await apps.PatchNamespacedDeploymentAsync(withoutReplicas, "web", "default", fieldManager: "proxy-operator");
+
+        Assert.Equal(3, after.Spec.Replicas);
+        Assert.Contains(after.Metadata.ManagedFields, m => m.Manager == "handover" && m.FieldsV1.ToString()!.Contains("f:replicas", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_field_only_its_applier_owned_is_removed_when_it_stops_sending_it()
+    {
+        await using var sandbox = await Sandbox.StartAsync();
+        var apps = sandbox.Client.AppsV1;
+        await apps.PatchNamespacedDeploymentAsync(Apply("3"), "web", "default", fieldManager: "proxy-operator");
+        var withoutReplicas = new V1Patch("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
+             "spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1"}]}}}}
+            """, V1Patch.PatchType.ApplyPatch);
+
+        var after = await apps.PatchNamespacedDeploymentAsync(withoutReplicas, "web", "default", fieldManager: "proxy-operator");
+
+        // Removed, then defaulted: the reason an autoscaler needs the hand-over above.
+        Assert.Equal(1, after.Spec.Replicas);
+    }
+
+    [Fact]
     public async Task Re_applying_the_same_configuration_changes_nothing()
     {
         await using var sandbox = await Sandbox.StartAsync();

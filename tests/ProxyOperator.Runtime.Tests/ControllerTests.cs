@@ -28,6 +28,37 @@ public sealed class ControllerTests
     }
 
     [Fact]
+    public async Task Status_only_updates_of_the_primary_do_not_reconcile_it_but_spec_label_and_deletion_changes_do()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.CreateDeploymentAsync("web");
+        var reconciles = 0;
+        var controller = new Controller<V1Deployment>(cluster.DeploymentInformer(), (_, _) =>
+        {
+            Interlocked.Increment(ref reconciles);
+            return Task.FromResult(ReconcileResult.Done);
+        });
+        await using var running = Running.Start(controller.RunAsync);
+        await Cluster.EventuallyAsync(() => Volatile.Read(ref reconciles) == 1);
+
+        // What a reconciler writing its own status does: with each write requeuing, it would never stop.
+        for (var i = 1; i <= 3; i++)
+        {
+            var current = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("web", "default");
+            current.Status = new V1DeploymentStatus { ObservedGeneration = current.Metadata.Generation, Replicas = i };
+            await cluster.Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(current, "web", "default");
+        }
+
+        await Task.Delay(500);
+        Assert.Equal(1, Volatile.Read(ref reconciles));
+
+        await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("{\"spec\":{\"replicas\":4}}", V1Patch.PatchType.MergePatch), "web", "default");
+        await Cluster.EventuallyAsync(() => Volatile.Read(ref reconciles) == 2);
+        await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}", V1Patch.PatchType.MergePatch), "web", "default");
+        await Cluster.EventuallyAsync(() => Volatile.Read(ref reconciles) == 3);
+    }
+
+    [Fact]
     public async Task A_change_to_an_owned_object_reconciles_its_controlling_owner()
     {
         await using var cluster = await Cluster.StartAsync();

@@ -26,6 +26,10 @@ internal sealed class CacheClaimFinalizer(IKubernetes client, ILogger logger)
         SetAsync(proxy, [.. (proxy.Metadata.Finalizers ?? []).Where(f => f != Name)], cancellationToken);
 
     /// <returns>How many claims were deleted.</returns>
+    /// <remarks>
+    /// The StatefulSet and its pods may still run at this point (they go by garbage collection after the resource):
+    /// safe, because the kubernetes.io/pvc-protection finalizer keeps a claim until no pod uses it.
+    /// </remarks>
     public async Task<int> DeletePerReplicaClaimsAsync(GoModuleProxy proxy, CancellationToken cancellationToken)
     {
         var name = proxy.Metadata.Name;

@@ -93,8 +93,14 @@ internal sealed class EventRecorder(IKubernetes client, ILogger logger, TimeProv
             await client.CoreV1.PatchNamespacedEventAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), recorded.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
             return recorded;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (HttpOperationException e)
         {
+            // Gone (expired, deleted) or not updatable: record a new event instead; recording never fails a reconcile.
+            if (e.Response.StatusCode != System.Net.HttpStatusCode.NotFound)
+            {
+                OperatorLog.EventFailed(logger, ns + "/" + recorded.Name, "update", $"{(int)e.Response.StatusCode} {e.Response.ReasonPhrase}");
+            }
+
             return null;
         }
     }

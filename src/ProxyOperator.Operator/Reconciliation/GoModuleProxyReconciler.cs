@@ -86,6 +86,11 @@ public sealed class GoModuleProxyReconciler
         var monitoring = await MonitoringAsync(proxy, cancellationToken).ConfigureAwait(false);
         var desired = DesiredChildren.For(proxy, _image, secretVersions, monitoring is MonitoringState.Applied or MonitoringState.NotRequestedButServed);
         var before = await ReadWorkloadAsync(proxy, cancellationToken).ConfigureAwait(false);
+        if (EffectiveSpec.Autoscaled(proxy.Spec) && before is { OperatorOwnsReplicas: true })
+        {
+            await HandReplicasOverAsync(proxy, before, cancellationToken).ConfigureAwait(false);
+        }
+
         var changed = false;
 
         // Deletions first: when storage switches the workload kind, the old pods go before the new ones come.
@@ -315,16 +320,51 @@ public sealed class GoModuleProxyReconciler
         var name = Names.Workload(proxy.Metadata.Name);
         return WorkloadBuilder.KindFor(proxy.Spec) == WorkloadKind.StatefulSet
             ? await OwnedKind.StatefulSet.ReadAsync(_client, name, ns, cancellationToken).ConfigureAwait(false) is V1StatefulSet statefulSet
-                ? new WorkloadSnapshot(WorkloadRollout.Of(statefulSet), statefulSet.Spec?.Template?.Metadata?.Annotations)
+                ? new WorkloadSnapshot(WorkloadRollout.Of(statefulSet), statefulSet.Spec?.Template?.Metadata?.Annotations, statefulSet.Metadata.ManagedFields)
                 : null
             : await OwnedKind.Deployment.ReadAsync(_client, name, ns, cancellationToken).ConfigureAwait(false) is V1Deployment deployment
-                ? new WorkloadSnapshot(WorkloadRollout.Of(deployment), deployment.Spec?.Template?.Metadata?.Annotations)
+                ? new WorkloadSnapshot(WorkloadRollout.Of(deployment), deployment.Spec?.Template?.Metadata?.Annotations, deployment.Metadata.ManagedFields)
                 : null;
     }
 
-    /// <summary>The workload's rollout figures and the pod-template hashes that tell why it rolls.</summary>
-    private sealed record WorkloadSnapshot(WorkloadRollout Rollout, IDictionary<string, string>? TemplateAnnotations)
+    /// <summary>
+    /// Before the first apply without spec.replicas (autoscaling just turned on): server-side apply removes a field
+    /// whose only manager stops sending it, and defaulting would then make the fleet one pod until the HPA reacts. So
+    /// a second manager first applies the current count, sharing the field; once we stop sending it, it stays, and the
+    /// HPA's own writes take it over (Kubernetes' documented hand-over of replicas to an autoscaler).
+    /// </summary>
+    private async Task HandReplicasOverAsync(GoModuleProxy proxy, WorkloadSnapshot workload, CancellationToken cancellationToken)
     {
+        var ns = proxy.Metadata.NamespaceProperty;
+        var name = Names.Workload(proxy.Metadata.Name);
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = workload.Rollout.Kind,
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = new System.Text.Json.Nodes.JsonObject { ["replicas"] = workload.Rollout.DesiredReplicas },
+        };
+        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+        if (workload.Rollout.Kind == V1StatefulSet.KubeKind)
+        {
+            await _client.AppsV1.PatchNamespacedStatefulSetAsync(patch, name, ns, fieldManager: HandOverManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _client.AppsV1.PatchNamespacedDeploymentAsync(patch, name, ns, fieldManager: HandOverManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The field manager that keeps spec.replicas while it passes from us to the HPA.</summary>
+    internal const string HandOverManager = "proxy-operator-handover";
+
+    /// <summary>The workload's rollout figures and the pod-template hashes that tell why it rolls.</summary>
+    private sealed record WorkloadSnapshot(WorkloadRollout Rollout, IDictionary<string, string>? TemplateAnnotations, IList<V1ManagedFieldsEntry>? ManagedFields = null)
+    {
+        /// <summary>Whether our server-side apply still owns spec.replicas.</summary>
+        public bool OperatorOwnsReplicas => ManagedFields?.Any(f => f.Manager == OwnedKind.FieldManager && f.Operation == "Apply"
+            && System.Text.Json.Nodes.JsonNode.Parse(KubernetesJson.Serialize(f.FieldsV1))?["f:spec"]?["f:replicas"] is not null) == true;
+
         public string? ConfigHash => TemplateAnnotations?.TryGetValue(ProxyConfig.HashAnnotation, out var hash) == true ? hash : null;
 
         public string? SecretsHash => TemplateAnnotations?.TryGetValue(SecretMounts.HashAnnotation, out var hash) == true ? hash : null;

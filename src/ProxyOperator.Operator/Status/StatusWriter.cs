@@ -41,7 +41,7 @@ internal sealed class StatusWriter(IKubernetes client, ILogger logger)
             var patch = new JsonObject
             {
                 ["metadata"] = new JsonObject { ["resourceVersion"] = proxy.Metadata.ResourceVersion },
-                ["status"] = JsonNode.Parse(KubernetesJson.Serialize(status)),
+                ["status"] = WithRemovals(previous, status),
             };
             try
             {
@@ -73,6 +73,37 @@ internal sealed class StatusWriter(IKubernetes client, ILogger logger)
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The status as a merge patch: KubernetesJson leaves null fields out, and a merge patch keeps what it does not
+    /// mention, so a field that was set and is now unset (status.proxies once the last pod is gone) is sent as an
+    /// explicit null, which removes it.
+    /// </summary>
+    internal static JsonNode WithRemovals(GoModuleProxyStatus? previous, GoModuleProxyStatus next)
+    {
+        var patch = JsonNode.Parse(KubernetesJson.Serialize(next))!;
+        if (previous is not null && JsonNode.Parse(KubernetesJson.Serialize(previous)) is JsonObject before && patch is JsonObject after)
+        {
+            AddNulls(before, after);
+        }
+
+        return patch;
+    }
+
+    private static void AddNulls(JsonObject before, JsonObject after)
+    {
+        foreach (var (key, old) in before)
+        {
+            if (!after.ContainsKey(key))
+            {
+                after[key] = null;
+            }
+            else if (old is JsonObject oldObject && after[key] is JsonObject newObject)
+            {
+                AddNulls(oldObject, newObject);
+            }
         }
     }
 

@@ -414,15 +414,30 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             return Remove(definition, obj);
         }
 
-        if (JsonNode.DeepEquals(WithoutManagedFields(obj), WithoutManagedFields(existing)))
+        if (JsonNode.DeepEquals(WithoutManagedFieldTimes(obj), WithoutManagedFieldTimes(existing)))
         {
-            // A no-op write keeps the resourceVersion and sends no watch event, as on a real cluster.
+            // A no-op write keeps the resourceVersion and sends no watch event, as on a real cluster. Only the
+            // entries' timestamps are ignored: a manager that starts sharing a field changes the object.
             return existing;
         }
 
         store.Put(definition.Group, definition.Plural, obj, existing);
         AfterWrite(definition, obj);
         return obj;
+    }
+
+    private static JsonObject WithoutManagedFieldTimes(JsonObject obj)
+    {
+        var copy = obj.DeepClone().AsObject();
+        if (Meta.Metadata(copy)["managedFields"] is JsonArray entries)
+        {
+            foreach (var entry in entries.OfType<JsonObject>())
+            {
+                entry.Remove("time");
+            }
+        }
+
+        return copy;
     }
 
     private static JsonObject WithoutManagedFields(JsonObject obj)

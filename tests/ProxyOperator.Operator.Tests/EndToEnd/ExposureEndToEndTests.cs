@@ -56,6 +56,12 @@ public sealed class ExposureEndToEndTests(OperatorClusterFixture fixture) : ICla
         await Cluster.UpdateAsync(ns, "auto", p => p.Spec.Autoscaling = new AutoscalingSpec { Enabled = true, MinReplicas = 2, MaxReplicas = 6 });
         var hpa = await OperatorCluster.EventuallyAsync(() => Client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("auto", ns), _ => true, "the HPA");
         Assert.Equal(("Deployment", "auto", 2, 6), (hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name, hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas));
+        // Handing replicas over must not reset them: server-side apply drops a field its only manager stops sending
+        // (and defaulting would make it 1), so the operator first shares it with a hand-over manager.
+        await OperatorCluster.EventuallyAsync(() => Cluster.ReadAsync(ns, "auto"), p => p.Status?.ObservedGeneration == p.Metadata.Generation, "autoscaling reconciled");
+        var handedOver = await Client.AppsV1.ReadNamespacedDeploymentAsync("auto", ns);
+        Assert.Equal(2, handedOver.Spec.Replicas);
+        Assert.DoesNotContain(handedOver.Metadata.ManagedFields, f => f.Manager == "proxy-operator" && f.FieldsV1.ToString()!.Contains("f:replicas", StringComparison.Ordinal));
 
         // What the HPA controller would do: scale the Deployment through its scale subresource.
         await Client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("{\"spec\":{\"replicas\":4}}", V1Patch.PatchType.MergePatch), "auto", ns);

@@ -77,6 +77,23 @@ public sealed class ProxyHealthEndToEndTests
         var describe = (await new KubeClients(KubeClients.LocateBinaries(), home.Path, cluster.Kubeconfig).KubectlAsync("describe", "gmp", "fleet", "-n", ns)).EnsureSuccess().StandardOutput;
         Assert.Matches(@"Warning\s+ProxiesUnhealthy", describe);
         Assert.Matches(@"Normal\s+RolledOut", describe);
+
+        // Its own status writes do not requeue the resource: with healthy pods, about one reconcile per resync (2 s).
+        using var operatorHttp = new HttpClient { BaseAddress = cluster.OperatorUrl };
+        var before = await ReconcilesAsync(operatorHttp);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.InRange(await ReconcilesAsync(operatorHttp) - before, 1, 5);
+
+        // The pods go (scaled to zero, or deleted): their reports go too, not left behind by a merge patch.
+        await client.CoreV1.DeleteCollectionNamespacedPodAsync(ns);
+        await OperatorCluster.EventuallyAsync(() => cluster.ReadAsync(ns, "fleet"), p => p.Status?.Proxies is null, "status.proxies emptied");
+    }
+
+    private static async Task<double> ReconcilesAsync(HttpClient http)
+    {
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var line = metrics.Split('\n').Single(l => l.StartsWith("proxy_operator_reconcile_total{controller=\"gomoduleproxy\",result=\"success\"}", StringComparison.Ordinal));
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string? ReadyStatus(GoModuleProxy proxy) => proxy.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status;
