@@ -8,13 +8,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using ProxyOperator.GoProxy.Admin;
 using ProxyOperator.GoProxy.Caching;
+using ProxyOperator.GoProxy.Caching.Locks;
 using ProxyOperator.GoProxy.Configuration;
 using ProxyOperator.GoProxy.Health;
 using ProxyOperator.GoProxy.Observability;
 using ProxyOperator.GoProxy.Protocol;
 using ProxyOperator.GoProxy.Storage;
 using ProxyOperator.GoProxy.Storage.Disk;
+using ProxyOperator.GoProxy.Storage.Eviction;
+using ProxyOperator.GoProxy.Storage.S3;
 using ProxyOperator.GoProxy.Upstream;
 
 namespace ProxyOperator.GoProxy;
@@ -77,13 +81,22 @@ public static class ProxyApplication
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsSyntaxValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProxyMetrics>();
-        var diskStore = OpenDiskStore(options.StorageDir);
-        services.AddSingleton<IModuleStore>(diskStore);
+        var (moduleStore, storeLocation) = OpenStore(options);
+        services.AddSingleton(moduleStore);
+        if (options.Storage.MaxBytes is not null && moduleStore is not IStoreMaintenance)
+        {
+            throw new ProxyConfigurationException($"storage.maxSize is set, but the {moduleStore.Kind} store cannot evict");
+        }
+
         services.AddSingleton<NotFoundCache>();
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StatusBuilder>();
+        services.AddFetchLock(options.Lock);
         services.AddSingleton<ModuleSource>();
+        services.AddSingleton<StoreActivity>();
+        services.AddSingleton<EvictionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<EvictionService>());
         services.AddHttpClient<UpstreamChain>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -104,21 +117,34 @@ public static class ProxyApplication
         var store = app.Services.GetRequiredService<IModuleStore>();
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
-            var usage = await store.GetUsageAsync(cancellationToken).ConfigureAwait(false);
-            metrics.CachedArtifacts.Set(usage.Artifacts);
-            metrics.CachedBytes.Set(usage.Bytes);
+            try
+            {
+                var usage = await store.GetUsageAsync(cancellationToken).ConfigureAwait(false);
+                metrics.CachedArtifacts.Set(usage.Artifacts);
+                metrics.CachedBytes.Set(usage.Bytes);
+            }
+            catch (StorageFailureException)
+            {
+                // goproxy_storage_ready says the store is down; the last figures stand until it is back.
+            }
+
+            if (options.Storage.MaxBytes is { } maxBytes)
+            {
+                metrics.CacheMaxBytes.Set(maxBytes);
+            }
         });
 
         app.UseMiddleware<RequestLogging>();
         app.MapHealthEndpoints();
         app.MapMetrics("/metrics", metrics.Registry);
+        app.MapAdminEndpoints();
         app.MapGoProxyProtocol();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Readiness is known from the start (goproxy_storage_ready), not only after the first probe.
             _ = app.Services.GetRequiredService<StorageHealth>().ProbeAsync(app.Lifetime.ApplicationStopping);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProxyApplication));
-            Log.Started(logger, HealthEndpoints.ProxyVersion, string.Join(", ", app.Urls), store.Kind, Path.GetFullPath(options.StorageDir),
+            Log.Started(logger, HealthEndpoints.ProxyVersion, string.Join(", ", app.Urls), store.Kind, storeLocation,
                 options.Offline ? "none (offline)" : UpstreamList.TryParse(options.Upstream, out var list, out _)
                     ? string.Join(" ", list.Proxies.Select(p => p.DisplayName)) : "");
         });
@@ -138,6 +164,18 @@ public static class ProxyApplication
         }
 
         return false;
+    }
+
+    /// <summary>The configured store, and where it keeps artifacts (for the start-up line).</summary>
+    private static (IModuleStore Store, string Location) OpenStore(ProxyOptions options)
+    {
+        if (options.Storage.Type == StorageType.S3)
+        {
+            var s3 = S3ModuleStore.Open(options.Storage.S3);
+            return (s3, s3.Location);
+        }
+
+        return (OpenDiskStore(options.StorageDir), Path.GetFullPath(options.StorageDir));
     }
 
     private static DiskModuleStore OpenDiskStore(string storageDir)

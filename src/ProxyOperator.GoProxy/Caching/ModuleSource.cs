@@ -5,10 +5,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ProxyOperator.GoProxy.Caching.Locks;
 using ProxyOperator.GoProxy.Configuration;
 using ProxyOperator.GoProxy.Health;
 using ProxyOperator.GoProxy.Observability;
 using ProxyOperator.GoProxy.Storage;
+using ProxyOperator.GoProxy.Storage.Eviction;
 using ProxyOperator.GoProxy.Upstream;
 using ProxyOperator.Modules;
 
@@ -32,6 +34,8 @@ public sealed partial class ModuleSource : IDisposable
     private readonly ProxyOptions _options;
     private readonly ProxyMetrics _metrics;
     private readonly StorageHealth _storageHealth;
+    private readonly IFetchLock _fetchLock;
+    private readonly StoreActivity _activity;
     private readonly ILogger<ModuleSource> _logger;
     private readonly CancellationToken _stopping;
     private readonly Singleflight<FetchOutcome> _flights = new();
@@ -45,10 +49,14 @@ public sealed partial class ModuleSource : IDisposable
         IOptions<ProxyOptions> options,
         ProxyMetrics metrics,
         StorageHealth storageHealth,
+        IFetchLock fetchLock,
+        StoreActivity activity,
         IHostApplicationLifetime lifetime,
         ILogger<ModuleSource> logger)
     {
         _storageHealth = storageHealth;
+        _fetchLock = fetchLock;
+        _activity = activity;
         _store = store;
         _upstream = upstream;
         _notFound = notFound;
@@ -71,6 +79,7 @@ public sealed partial class ModuleSource : IDisposable
         var stored = await _store.OpenAsync(key, cancellationToken).ConfigureAwait(false);
         if (stored is not null)
         {
+            await _activity.RecordAccessAsync(key, cancellationToken).ConfigureAwait(false);
             return ProxyAnswer.Stored(stored, CacheResult.Hit);
         }
 
@@ -85,7 +94,8 @@ public sealed partial class ModuleSource : IDisposable
             return ProxyAnswer.NotFound(reason, CacheResult.Hit);
         }
 
-        var outcome = await JoinFlightAsync(flightKey, token => FetchArtifactAsync(key, token), cancellationToken).ConfigureAwait(false);
+        var flight = _flights.RunAsync(flightKey, () => RunBoundedAsync(flightKey, token => FetchAcrossReplicasAsync(key, token)));
+        var outcome = await AwaitFlightAsync(flightKey, flight, cancellationToken).ConfigureAwait(false);
         if (outcome.Status != UpstreamStatus.Found)
         {
             return outcome.ToFailure();
@@ -230,9 +240,11 @@ public sealed partial class ModuleSource : IDisposable
             : await JoinFlightAsync(flightKey, fetch, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<FetchOutcome> JoinFlightAsync(string flightKey, Func<CancellationToken, Task<FetchOutcome>> fetch, CancellationToken cancellationToken)
+    private Task<FetchOutcome> JoinFlightAsync(string flightKey, Func<CancellationToken, Task<FetchOutcome>> fetch, CancellationToken cancellationToken) =>
+        AwaitFlightAsync(flightKey, _flights.RunAsync(flightKey, () => RunBoundedAsync(flightKey, token => InFetchSlotAsync(fetch, token))), cancellationToken);
+
+    private async Task<FetchOutcome> AwaitFlightAsync(string flightKey, Task<FetchOutcome> flight, CancellationToken cancellationToken)
     {
-        var flight = _flights.RunAsync(flightKey, () => RunBoundedAsync(flightKey, fetch));
         try
         {
             return await flight.WaitAsync(_options.Cache.WaitTimeout, _time, cancellationToken).ConfigureAwait(false);
@@ -245,8 +257,7 @@ public sealed partial class ModuleSource : IDisposable
     }
 
     /// <summary>
-    /// One flight: a fetch slot (cache hits never take one), then the fetch under its own deadline, tied to the
-    /// host's shutdown rather than to any one client.
+    /// One flight under its own deadline, tied to the host's shutdown rather than to any one client.
     /// </summary>
     private async Task<FetchOutcome> RunBoundedAsync(string flightKey, Func<CancellationToken, Task<FetchOutcome>> fetch)
     {
@@ -254,16 +265,7 @@ public sealed partial class ModuleSource : IDisposable
         deadline.CancelAfter(_options.UpstreamClient.DownloadTimeout);
         try
         {
-            await _fetchSlots.WaitAsync(deadline.Token).ConfigureAwait(false);
-            try
-            {
-                using var inFlight = _metrics.TrackUpstreamInFlight();
-                return await fetch(deadline.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                _fetchSlots.Release();
-            }
+            return await fetch(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -272,8 +274,50 @@ public sealed partial class ModuleSource : IDisposable
         }
     }
 
+    /// <summary>A fetch slot (cache hits never take one) for as long as the fetch runs.</summary>
+    private async Task<FetchOutcome> InFetchSlotAsync(Func<CancellationToken, Task<FetchOutcome>> fetch, CancellationToken cancellationToken)
+    {
+        await _fetchSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var inFlight = _metrics.TrackUpstreamInFlight();
+            return await fetch(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _fetchSlots.Release();
+        }
+    }
+
+    /// <summary>
+    /// One fetch of an immutable artifact for the fleet: the cross-replica lock is taken before a fetch slot, so a
+    /// replica waiting for another's fetch holds no slot (waiters holding every slot on two replicas, each waiting
+    /// for the other's holder to get one, would otherwise stall both until the download deadline).
+    /// </summary>
+    private async Task<FetchOutcome> FetchAcrossReplicasAsync(ArtifactKey key, CancellationToken cancellationToken)
+    {
+        var outcome = await _fetchLock.RunAsync(key.ToString(), token => IsStoredAsync(key, token),
+            token => InFetchSlotAsync(t => FetchArtifactAsync(key, t), token), cancellationToken).ConfigureAwait(false);
+        if (outcome.Status == UpstreamStatus.NotFound)
+        {
+            // Another replica's 404 is remembered here too, so the next request does not ask the fleet again.
+            _notFound.Add(key.ToString(), outcome.Reason, _options.Cache.NotFoundTtl);
+        }
+
+        return outcome;
+    }
+
+    private async Task<bool> IsStoredAsync(ArtifactKey key, CancellationToken cancellationToken)
+    {
+        var stored = await _store.OpenAsync(key, cancellationToken).ConfigureAwait(false);
+        await DisposeAsync(stored).ConfigureAwait(false);
+        return stored is not null;
+    }
+
     private async Task<FetchOutcome> FetchArtifactAsync(ArtifactKey key, CancellationToken cancellationToken)
     {
+        // Pinned while written, so eviction cannot remove the version's other files under a fetch whose client left.
+        using var pin = await _activity.PinAsync(key.Module, key.Version, cancellationToken).ConfigureAwait(false);
         // A flight that finished just before this one started may have stored it already.
         var stored = await _store.OpenAsync(key, cancellationToken).ConfigureAwait(false);
         if (stored is not null)
@@ -354,6 +398,7 @@ public sealed partial class ModuleSource : IDisposable
         if (await StorageStepAsync(() => upload.CommitAsync(cancellationToken)).ConfigureAwait(false))
         {
             Log.Stored(_logger, key.ToString(), length);
+            _activity.Committed();
         }
 
         return length;

@@ -17,6 +17,10 @@ public sealed class ProxyOptions
     [Required]
     public string StorageDir { get; set; } = "data";
 
+    /// <summary>Which store holds artifacts: disk (at <see cref="StorageDir"/>, the default) or an S3 bucket.</summary>
+    [ValidateObjectMembers]
+    public StorageOptions Storage { get; set; } = new();
+
     /// <summary>Upstream chain in GOPROXY syntax: <c>https://a,https://b|https://c</c>.</summary>
     [Required]
     public string Upstream { get; set; } = "https://proxy.golang.org";
@@ -33,6 +37,13 @@ public sealed class ProxyOptions
 
     [ValidateObjectMembers]
     public UpstreamClientOptions UpstreamClient { get; set; } = new();
+
+    /// <summary>Cross-replica fetch lock for replicas sharing storage; see <see cref="LockOptions"/>.</summary>
+    [ValidateObjectMembers]
+    public LockOptions Lock { get; set; } = new();
+
+    /// <summary>The authenticated cache maintenance API (list, purge); off unless a token file is set.</summary>
+    public AdminOptions Admin { get; set; } = new();
 }
 
 public sealed class CacheOptions

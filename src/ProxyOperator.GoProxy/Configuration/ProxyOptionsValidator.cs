@@ -28,6 +28,9 @@ internal sealed class ProxyOptionsSyntaxValidator : IValidateOptions<ProxyOption
             failures.Add("upstreamClient.maxBackoff must not be shorter than upstreamClient.initialBackoff");
         }
 
+        failures.AddRange(options.Lock.Problems());
+        failures.AddRange(options.Storage.Problems());
+        failures.AddRange(options.Admin.Problems());
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ProxyOperator.GoProxy.Caching.Locks;
 using ProxyOperator.GoProxy.Configuration;
 using ProxyOperator.GoProxy.Observability;
 using ProxyOperator.GoProxy.Storage;
@@ -22,6 +23,9 @@ public static class HealthEndpoints
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
 
         // Readiness checks storage, never the upstream: a fleet whose upstream is down still serves its cache.
+        // Nor the lock backend (DESIGN §4 allowed it): without Redis each replica still fetches, only once per replica
+        // instead of once per fleet, so a down Redis taking every replica out of the Service would turn a small cost
+        // into an outage. It shows in /status (lock.reachable) and goproxy_lock_backend_reachable instead.
         endpoints.MapGet("/readyz", async (StorageHealth storage, ILogger<StorageHealth> logger, CancellationToken cancellationToken) =>
         {
             if (await storage.ProbeAsync(cancellationToken).ConfigureAwait(false))
@@ -50,14 +54,26 @@ public sealed class StatusBuilder(
     UpstreamHealth upstream,
     ProxyMetrics metrics,
     IOptions<ProxyOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    IFetchLock fetchLock)
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     public async Task<StatusReport> BuildAsync(CancellationToken cancellationToken)
     {
         var storageReady = await storage.ProbeAsync(cancellationToken).ConfigureAwait(false);
-        var usage = await store.GetUsageAsync(cancellationToken).ConfigureAwait(false);
+        var lockState = await fetchLock.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        StoreUsage usage;
+        try
+        {
+            usage = await store.GetUsageAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageFailureException)
+        {
+            // storage.ready and storage.error already say why; the figures are unknown, not an error of /status.
+            usage = new StoreUsage(0, 0);
+        }
+
         var hits = metrics.CacheHits;
         var misses = metrics.CacheMisses;
         var upstreamHealth = upstream.Snapshot();
@@ -72,8 +88,10 @@ public sealed class StatusBuilder(
             storageReady,
             options.Value.Offline ? "offline" : "online",
             new StorageStatus(store.Kind, storageReady, storage.LastError),
-            new CacheStatus(hits, misses, hits + misses == 0 ? 0 : Math.Round((double)hits / (hits + misses), 4), usage.Artifacts, usage.Bytes),
+            new CacheStatus(hits, misses, hits + misses == 0 ? 0 : Math.Round((double)hits / (hits + misses), 4), usage.Artifacts, usage.Bytes,
+                options.Value.Storage.MaxBytes, metrics.Evictions),
             new UpstreamStatusReport(!options.Value.Offline && upstreamHealth.Reachable, proxies, upstreamHealth.LastSuccess,
-                upstreamHealth.LastFailure, upstreamHealth.LastError, upstreamHealth.Errors));
+                upstreamHealth.LastFailure, upstreamHealth.LastError, upstreamHealth.Errors),
+            new LockStatus(fetchLock.Kind, lockState.Reachable, lockState.Error));
     }
 }

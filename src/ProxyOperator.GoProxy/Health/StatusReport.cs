@@ -15,11 +15,19 @@ public sealed record StatusReport(
     string Mode,
     StorageStatus Storage,
     CacheStatus Cache,
-    UpstreamStatusReport Upstream);
+    UpstreamStatusReport Upstream,
+    LockStatus Lock);
 
 public sealed record StorageStatus(string Kind, bool Ready, string? Error);
 
-public sealed record CacheStatus(long Hits, long Misses, double HitRatio, long Artifacts, long Bytes);
+/// <summary>The cross-replica fetch lock: kind <c>none</c> or <c>redis</c>; <c>reachable</c> is false only for a backend that does not answer.</summary>
+public sealed record LockStatus(string Kind, bool Reachable, string? Error);
+
+/// <summary>
+/// <c>maxBytes</c> is storage.maxSize in bytes (null without a bound); <c>evictions</c> counts versions evicted since
+/// start.
+/// </summary>
+public sealed record CacheStatus(long Hits, long Misses, double HitRatio, long Artifacts, long Bytes, long? MaxBytes, long Evictions);
 
 public sealed record UpstreamStatusReport(
     bool Reachable,

@@ -27,7 +27,7 @@ public sealed class StorageHealth(IModuleStore store, ProxyMetrics metrics)
         {
             _lastError = $"no answer within {ProbeTimeout.TotalSeconds:0}s";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (StorageFailureException.IsStorageFault(e))
         {
             _lastError = e.Message.ReplaceLineEndings(" ");
         }

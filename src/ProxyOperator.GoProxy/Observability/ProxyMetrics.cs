@@ -17,6 +17,13 @@ public sealed class ProxyMetrics
     private readonly Histogram _upstreamDuration;
     private readonly Counter _upstreamErrors;
     private readonly Gauge _upstreamInFlight;
+    private readonly Counter _lockAcquisitions;
+    private readonly Counter _lockWaits;
+    private readonly Counter _lockTakeovers;
+    private readonly Counter _lockFallbacks;
+    private readonly Counter _evictions;
+    private readonly Counter _evictedBytes;
+    private long _evictionCount;
     private long _hits;
     private long _misses;
 
@@ -39,6 +46,18 @@ public sealed class ProxyMetrics
         CachedArtifacts = factory.CreateGauge("goproxy_cache_artifacts", "Stored info, mod and zip files.");
         CachedBytes = factory.CreateGauge("goproxy_cache_bytes", "Size of stored info, mod and zip files.");
         StorageReady = factory.CreateGauge("goproxy_storage_ready", "1 when the store accepted the latest write probe.");
+        _lockAcquisitions = factory.CreateCounter("goproxy_lock_acquisitions_total", "Cross-replica fetch locks this replica took, so it fetched the artifact itself.");
+        _lockWaits = factory.CreateCounter("goproxy_lock_waits_total", "Fetches this replica left to another replica holding the lock, and waited for.");
+        _lockTakeovers = factory.CreateCounter("goproxy_lock_takeovers_total", "Locks taken after waiting for a holder that gave no result (it died or gave up).");
+        _lockFallbacks = factory.CreateCounter("goproxy_lock_fallbacks_total", "Fetches done without the cross-replica lock because its backend was unreachable.");
+        // Absent until a lock backend reports: with lock type none there is nothing to be reachable.
+        LockBackendReachable = factory.CreateGauge("goproxy_lock_backend_reachable", "1 when the cross-replica lock backend answered its latest command.",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        _evictions = factory.CreateCounter("goproxy_evictions_total", "Module versions (info, mod and zip together) removed to keep the store under storage.maxSize.");
+        _evictedBytes = factory.CreateCounter("goproxy_evicted_bytes_total", "Bytes freed by eviction.");
+        // Absent without storage.maxSize: there is no bound to report.
+        CacheMaxBytes = factory.CreateGauge("goproxy_cache_max_bytes", "storage.maxSize: the bound eviction keeps the store under.",
+            new GaugeConfiguration { SuppressInitialValue = true });
     }
 
     public CollectorRegistry Registry { get; }
@@ -49,6 +68,13 @@ public sealed class ProxyMetrics
 
     public Gauge StorageReady { get; }
 
+    public Gauge LockBackendReachable { get; }
+
+    public Gauge CacheMaxBytes { get; }
+
+    /// <summary>Versions evicted since start, for <c>/status</c>.</summary>
+    public long Evictions => Interlocked.Read(ref _evictionCount);
+
     public long CacheHits => Interlocked.Read(ref _hits);
 
     public long CacheMisses => Interlocked.Read(ref _misses);
@@ -56,6 +82,21 @@ public sealed class ProxyMetrics
     public IDisposable TrackInFlight() => _inFlight.TrackInProgress();
 
     public IDisposable TrackUpstreamInFlight() => _upstreamInFlight.TrackInProgress();
+
+    public void RecordLockAcquired() => _lockAcquisitions.Inc();
+
+    public void RecordLockWait() => _lockWaits.Inc();
+
+    public void RecordLockTakeover() => _lockTakeovers.Inc();
+
+    public void RecordLockFallback() => _lockFallbacks.Inc();
+
+    public void RecordEviction(long bytes)
+    {
+        Interlocked.Increment(ref _evictionCount);
+        _evictions.Inc();
+        _evictedBytes.Inc(bytes);
+    }
 
     public void RecordRequest(string endpoint, int statusCode, CacheResult cache, TimeSpan duration, long bytes)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using ProxyOperator.GoProxy.Caching;
 using ProxyOperator.GoProxy.Storage;
+using ProxyOperator.GoProxy.Storage.Eviction;
 
 namespace ProxyOperator.GoProxy.Protocol;
 
@@ -24,7 +25,7 @@ public static class ProtocolEndpoints
         endpoints.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext context, ModuleSource source)
+    private static async Task HandleAsync(HttpContext context, ModuleSource source, StoreActivity activity)
     {
         var outcome = context.Features.Get<RequestOutcome>();
         var parsed = ProtocolRequest.Parse(context.Request.Path.Value ?? "");
@@ -45,13 +46,28 @@ public static class ProtocolEndpoints
         }
 
         var token = context.RequestAborted;
-        var answer = request switch
+        // A stored version is pinned from lookup to last byte sent, so eviction leaves it alone meanwhile.
+        using var pin = request is { IsQuery: false, Kind: ArtifactKind.Info or ArtifactKind.Mod or ArtifactKind.Zip }
+            ? await activity.PinAsync(request.Module, request.Version, token).ConfigureAwait(false)
+            : null;
+        ProxyAnswer answer;
+        try
         {
-            { IsQuery: true } => await source.QueryInfoAsync(request.Module, request.Version, token).ConfigureAwait(false),
-            { Kind: ArtifactKind.List } => await source.GetListAsync(request.Module, token).ConfigureAwait(false),
-            { Kind: ArtifactKind.Latest } => await source.GetLatestAsync(request.Module, token).ConfigureAwait(false),
-            _ => await source.GetArtifactAsync(ArtifactKey.ForVersion(request.Module, request.Kind, request.Version), token).ConfigureAwait(false),
-        };
+            answer = request switch
+            {
+                { IsQuery: true } => await source.QueryInfoAsync(request.Module, request.Version, token).ConfigureAwait(false),
+                { Kind: ArtifactKind.List } => await source.GetListAsync(request.Module, token).ConfigureAwait(false),
+                { Kind: ArtifactKind.Latest } => await source.GetLatestAsync(request.Module, token).ConfigureAwait(false),
+                _ => await source.GetArtifactAsync(ArtifactKey.ForVersion(request.Module, request.Kind, request.Version), token).ConfigureAwait(false),
+            };
+        }
+        catch (StorageFailureException e) when (!context.Response.HasStarted)
+        {
+            // The store cannot be read at all (a bucket unreachable, a volume gone): the client may retry, or try its
+            // next GOPROXY entry, which a 503 allows and a 500 would not say.
+            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, $"storage unavailable: {e.Message}").ConfigureAwait(false);
+            return;
+        }
         if (outcome is not null)
         {
             outcome.Cache = answer.Cache;

@@ -6,5 +6,6 @@ namespace ProxyOperator.GoProxy.Storage;
 /// </summary>
 public sealed class StorageFailureException(string message, Exception innerException) : Exception(message, innerException)
 {
-    public static bool IsStorageFault(Exception exception) => exception is IOException or UnauthorizedAccessException;
+    public static bool IsStorageFault(Exception exception) =>
+        exception is IOException or UnauthorizedAccessException or StorageFailureException;
 }

@@ -209,6 +209,58 @@ public abstract class ModuleStoreConformance
     }
 
     [Fact]
+    public async Task Writer_failing_mid_stream_publishes_nothing_and_leaves_nothing_behind()
+    {
+        var store = CreateStore();
+        var key = Key("example.com/failed", ArtifactKind.Zip, "v1.0.0");
+
+        // The upstream connection drops mid-zip: the caller's `await using` disposes the upload without a commit.
+        var failure = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await using var upload = await store.BeginUploadAsync(key, CancellationToken.None);
+            await upload.Content.WriteAsync(new byte[256 << 10]);
+            throw new IOException("upstream connection reset");
+        });
+
+        Assert.Equal("upstream connection reset", failure.Message);
+        Assert.Null(await store.OpenAsync(key, CancellationToken.None));
+        Assert.Empty(await ReopenStore().ListVersionsAsync(Module("example.com/failed"), CancellationToken.None));
+        AssertNoStagedLeftovers();
+    }
+
+    [Fact]
+    public async Task Large_zip_is_stored_and_read_back_whole()
+    {
+        var store = CreateStore();
+        var key = Key("example.com/large", ArtifactKind.Zip, "v1.0.0");
+        var chunk = new byte[1 << 16];
+        using var written = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        await using (var upload = await store.BeginUploadAsync(key, CancellationToken.None))
+        {
+            for (var offset = 0L; offset < LargeArtifactBytes; offset += chunk.Length)
+            {
+                // Every chunk differs, so parts stored out of order or twice would not read back equal.
+                BitConverter.TryWriteBytes(chunk, offset);
+                await upload.Content.WriteAsync(chunk);
+                written.AppendData(chunk);
+            }
+
+            Assert.True(await upload.CommitAsync(CancellationToken.None));
+        }
+
+        var stored = await store.OpenAsync(key, CancellationToken.None);
+        Assert.NotNull(stored);
+        await using (stored)
+        {
+            Assert.Equal(LargeArtifactBytes, stored.Length);
+            var read = await System.Security.Cryptography.SHA256.HashDataAsync(stored.Content);
+            Assert.Equal(written.GetHashAndReset(), read);
+        }
+
+        AssertNoStagedLeftovers();
+    }
+
+    [Fact]
     public async Task Concurrent_writers_of_one_artifact_publish_exactly_one_whole_copy()
     {
         var store = CreateStore();
@@ -257,6 +309,22 @@ public abstract class ModuleStoreConformance
     }
 
     [Fact]
+    public async Task Reader_that_stops_halfway_releases_the_artifact_cleanly()
+    {
+        // A go command that disconnects mid-zip: the proxy disposes the half-read artifact, which must not throw.
+        var store = CreateStore();
+        var key = Key("example.com/halfread", ArtifactKind.Zip, "v1.0.0");
+        await SaveAsync(store, key, new string('z', 300_000));
+        var stored = await store.OpenAsync(key, CancellationToken.None);
+        Assert.NotNull(stored);
+        var half = new byte[150_000];
+        await stored.Content.ReadExactlyAsync(half);
+        await stored.DisposeAsync();
+
+        Assert.Equal(new string('z', 300_000), await ReadAsync(store, key));
+    }
+
+    [Fact]
     public async Task Usage_counts_versioned_artifacts_and_their_bytes()
     {
         var store = CreateStore();
@@ -280,4 +348,7 @@ public abstract class ModuleStoreConformance
 
     /// <summary>Backends check that aborted and lost writes left no staging debris that could grow forever.</summary>
     protected abstract void AssertNoStagedLeftovers();
+
+    /// <summary>Size of the large zip: big enough to cross a backend's multipart threshold, small enough to stay quick.</summary>
+    protected virtual long LargeArtifactBytes => 20L << 20;
 }

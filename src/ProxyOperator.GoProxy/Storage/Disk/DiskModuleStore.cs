@@ -7,7 +7,7 @@ namespace ProxyOperator.GoProxy.Storage.Disk;
 /// GOPROXY tree. Writes go to <c>.staging/</c> on the same filesystem and are renamed into place, so a crash or a
 /// failed transfer leaves at most a staging file that nothing serves and the next start removes.
 /// </summary>
-public sealed class DiskModuleStore : IModuleStore
+public sealed partial class DiskModuleStore : IModuleStore, IStoreMaintenance
 {
     // Module paths cannot start with a dot (module.CheckPath), so this name never collides with a module.
     private const string StagingFolder = ".staging";
@@ -16,6 +16,7 @@ public sealed class DiskModuleStore : IModuleStore
     private readonly string _root;
     private readonly string _staging;
     private readonly Lazy<Task<UsageCounter>> _usage;
+    private readonly SemaphoreSlim[] _publishGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public DiskModuleStore(string root)
     {
@@ -173,6 +174,12 @@ public sealed class DiskModuleStore : IModuleStore
             Interlocked.Add(ref _bytes, bytes);
         }
 
+        public void Remove(long bytes)
+        {
+            Interlocked.Decrement(ref _artifacts);
+            Interlocked.Add(ref _bytes, -bytes);
+        }
+
         public StoreUsage Snapshot() => new(Interlocked.Read(ref _artifacts), Interlocked.Read(ref _bytes));
     }
 
@@ -194,15 +201,27 @@ public sealed class DiskModuleStore : IModuleStore
             await FinishWritingAsync(cancellationToken).ConfigureAwait(false);
             var length = new FileInfo(staged).Length;
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            // .NET's File.Move without overwrite checks for the target and then calls rename(2), which replaces it,
+            // so writers of one immutable artifact in this process take turns; replicas sharing a volume may both
+            // publish, each a whole copy of the same bytes.
+            var gate = key.IsImmutable ? store._publishGates[(uint)StringComparer.Ordinal.GetHashCode(target) % (uint)store._publishGates.Length] : null;
+            if (gate is not null)
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 // rename(2) is atomic: readers see the old file, no file, or the whole new one.
-                // Without overwrite, .NET links then unlinks, so the first of two concurrent writers wins.
                 File.Move(staged, target, overwrite: !key.IsImmutable);
             }
             catch (IOException) when (key.IsImmutable && File.Exists(target))
             {
                 return false;
+            }
+            finally
+            {
+                gate?.Release();
             }
 
             _committed = true;
