@@ -49,6 +49,9 @@ public sealed class GoModuleProxySpec
     [JsonPropertyName("auth")]
     public AuthSpec? Auth { get; set; }
 
+    [JsonPropertyName("admin")]
+    public AdminSpec? Admin { get; set; }
+
     [JsonPropertyName("tls")]
     public TlsSpec? Tls { get; set; }
 

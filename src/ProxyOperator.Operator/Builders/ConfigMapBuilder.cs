@@ -14,7 +14,7 @@ public static class ConfigMapBuilder
             ApiVersion = Ownership.ApiVersion(V1ConfigMap.KubeGroup, V1ConfigMap.KubeApiVersion),
             Kind = V1ConfigMap.KubeKind,
             Metadata = Ownership.Metadata(proxy, Names.ConfigMap(Ownership.ProxyName(proxy))),
-            Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ProxyConfig.FileName] = ProxyConfig.Build(proxy.Spec).Yaml },
+            Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ProxyConfig.FileName] = ProxyConfig.Build(proxy.Spec, WorkloadBuilder.Instance(proxy)).Yaml },
         };
     }
 }

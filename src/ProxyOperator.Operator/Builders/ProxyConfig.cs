@@ -11,8 +11,8 @@ namespace ProxyOperator.Operator.Builders;
 /// configuration change rolls the pods: a mounted ConfigMap changes under a running pod, but the proxy reads it once.
 /// </summary>
 /// <remarks>
-/// Not written yet, because the proxy has no options for them: sumDB, privateModules, filters, auth, tls, s3 storage and
-/// storage.maxSize. They are added here when ProxyOptions learns them; writing them now would stop the proxy at start-up.
+/// Not written yet, because the proxy has no options for them: sumDB, privateModules, filters, auth and tls. They are
+/// added here when ProxyOptions learns them; writing them now would stop the proxy at start-up.
 /// </remarks>
 public sealed class ProxyConfig
 {
@@ -33,8 +33,10 @@ public sealed class ProxyConfig
     /// <summary>The lower-case hex SHA-256 of <see cref="Yaml"/>.</summary>
     public string Hash { get; }
 
+    /// <param name="spec">The resource's spec.</param>
+    /// <param name="instance">namespace/name of the resource: the default prefix of its lock keys, so proxies sharing one Redis do not wait on each other.</param>
     /// <exception cref="FormatException">a cache lifetime is not a Go duration; the schema's pattern refuses those first.</exception>
-    public static ProxyConfig Build(GoModuleProxySpec spec)
+    public static ProxyConfig Build(GoModuleProxySpec spec, string? instance = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var cache = spec.Cache;
@@ -51,10 +53,71 @@ public sealed class ProxyConfig
             .AppendLine("cache:")
             .AppendLine(CultureInfo.InvariantCulture, $"  listTtl: {Quote(GoDuration.ToTimeSpanText(cache?.ListTtl ?? GoModuleProxyDefaults.ListTtl))}")
             .AppendLine(CultureInfo.InvariantCulture, $"  notFoundTtl: {Quote(GoDuration.ToTimeSpanText(cache?.NotFoundTtl ?? GoModuleProxyDefaults.NotFoundTtl))}")
-            .AppendLine(CultureInfo.InvariantCulture, $"  staleIfError: {Bool(cache?.StaleIfError ?? true)}")
-            .ToString()
-            .ReplaceLineEndings("\n");
-        return new ProxyConfig(yaml);
+            .AppendLine(CultureInfo.InvariantCulture, $"  staleIfError: {Bool(cache?.StaleIfError ?? true)}");
+        AppendStorage(yaml, spec);
+        AppendLock(yaml, spec, instance);
+        if (spec.Admin?.TokenSecret is { Length: > 0 })
+        {
+            yaml.AppendLine("admin:").AppendLine(CultureInfo.InvariantCulture, $"  tokenFile: {Quote(SecretMounts.AdminTokenFile)}");
+        }
+
+        return new ProxyConfig(yaml.ToString().ReplaceLineEndings("\n"));
+    }
+
+    private static void AppendStorage(StringBuilder yaml, GoModuleProxySpec spec)
+    {
+        var s3 = EffectiveSpec.StorageType(spec) == StorageType.S3 ? spec.Storage?.S3 : null;
+        // Disk and Ephemeral are both a folder to the proxy.
+        yaml.AppendLine("storage:").AppendLine(CultureInfo.InvariantCulture, $"  type: {Quote(s3 is null ? "disk" : "s3")}");
+        if (spec.Storage?.MaxSize is { } maxSize)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  maxSize: {Quote(maxSize.ToString())}");
+        }
+
+        if (s3 is null)
+        {
+            return;
+        }
+
+        yaml.AppendLine("  s3:").AppendLine(CultureInfo.InvariantCulture, $"    bucket: {Quote(s3.Bucket)}");
+        if (s3.Prefix is { Length: > 0 } prefix)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    prefix: {Quote(prefix)}");
+        }
+
+        if (s3.Endpoint is { Length: > 0 } endpoint)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    endpoint: {Quote(endpoint)}");
+        }
+
+        if (s3.Region is { Length: > 0 } region)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    region: {Quote(region)}");
+        }
+
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"    forcePathStyle: {Bool(s3.ForcePathStyle ?? false)}");
+        if (s3.CredentialsSecret is { Length: > 0 })
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    accessKeyIdFile: {Quote(SecretMounts.S3AccessKeyIdFile)}")
+                .AppendLine(CultureInfo.InvariantCulture, $"    secretAccessKeyFile: {Quote(SecretMounts.S3SecretAccessKeyFile)}");
+        }
+    }
+
+    private static void AppendLock(StringBuilder yaml, GoModuleProxySpec spec, string? instance)
+    {
+        if (spec.Storage?.Lock is not { Type: LockType.Redis, Redis: { } redis })
+        {
+            yaml.AppendLine("lock:").AppendLine("  type: 'none'");
+            return;
+        }
+
+        yaml.AppendLine("lock:").AppendLine("  type: 'redis'").AppendLine("  redis:")
+            .AppendLine(CultureInfo.InvariantCulture, $"    address: {Quote(redis.Address)}")
+            .AppendLine(CultureInfo.InvariantCulture, $"    keyPrefix: {Quote(redis.KeyPrefix is { Length: > 0 } prefix ? prefix : $"goproxy:{instance ?? "default"}:")}");
+        if (redis.PasswordSecret is { Length: > 0 })
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    passwordFile: {Quote(SecretMounts.RedisPasswordFile)}");
+        }
     }
 
     /// <summary>

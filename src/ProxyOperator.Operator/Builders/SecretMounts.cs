@@ -16,6 +16,15 @@ public static class SecretMounts
 
     public const string HashAnnotation = "proxyoperator.io/secrets-hash";
 
+    /// <summary>Where the proxy reads each Secret's files: the folder of its mount, then the key.</summary>
+    public const string S3AccessKeyIdFile = Directory + "/s3/accessKeyId";
+
+    public const string S3SecretAccessKeyFile = Directory + "/s3/secretAccessKey";
+
+    public const string RedisPasswordFile = Directory + "/redis/password";
+
+    public const string AdminTokenFile = Directory + "/admin/token";
+
     /// <summary>One Secret in the pod: the volume name, where it is mounted, and the Secret.</summary>
     public sealed record Mount(string Volume, string Path, string Secret);
 
@@ -37,6 +46,11 @@ public static class SecretMounts
         if (EffectiveSpec.StorageType(spec) == StorageType.S3 && spec.Storage?.S3?.CredentialsSecret is { Length: > 0 } s3)
         {
             mounts.Add(new Mount("secret-s3", Directory + "/s3", s3));
+        }
+
+        if (spec.Admin?.TokenSecret is { Length: > 0 } admin)
+        {
+            mounts.Add(new Mount("secret-admin", Directory + "/admin", admin));
         }
 
         if (spec.Storage?.Lock is { Type: LockType.Redis, Redis.PasswordSecret: { Length: > 0 } redis })

@@ -13,6 +13,9 @@ public static class WorkloadBuilder
 
     private const string TempVolume = "tmp";
 
+    /// <summary>namespace/name of the resource, as the proxy configuration names its instance.</summary>
+    internal static string Instance(GoModuleProxy proxy) => $"{proxy.Metadata.NamespaceProperty}/{proxy.Metadata.Name}";
+
     public static WorkloadKind KindFor(GoModuleProxySpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -110,7 +113,7 @@ public static class WorkloadBuilder
         var name = Ownership.ProxyName(proxy);
         var annotations = new Dictionary<string, string>(spec.PodAnnotations ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
-            [ProxyConfig.HashAnnotation] = ProxyConfig.Build(spec).Hash,
+            [ProxyConfig.HashAnnotation] = ProxyConfig.Build(spec, Instance(proxy)).Hash,
         };
         if (SecretMounts.Hash(spec, secretVersions) is { } secretsHash)
         {

@@ -75,6 +75,17 @@ internal static class Proxies
         return spec;
     }
 
+    /// <summary>Every option the proxy can be given today: S3 with credentials and a size bound, a Redis lock, the admin API.</summary>
+    public static GoModuleProxySpec Everything()
+    {
+        var spec = S3();
+        spec.Storage!.S3 = new S3StorageSpec { Bucket = "modules", Prefix = "team/", Endpoint = "http://minio.storage:9000", Region = "eu-west-1", ForcePathStyle = true, CredentialsSecret = "s3" };
+        spec.Storage.MaxSize = new ResourceQuantity("40Gi");
+        spec.Storage.Lock = new LockSpec { Type = LockType.Redis, Redis = new RedisLockSpec { Address = "redis.cache:6379", PasswordSecret = "redis" } };
+        spec.Admin = new AdminSpec { TokenSecret = "admin" };
+        return spec;
+    }
+
     /// <summary>Every object the builders produce for <paramref name="proxy"/>, nulls left out.</summary>
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> OwnedObjects(GoModuleProxy proxy)
     {

@@ -67,9 +67,48 @@ public sealed class ProxyConfigTests
               listTtl: '00:01:30'
               notFoundTtl: '01:30:00'
               staleIfError: false
+            storage:
+              type: 'disk'
+            lock:
+              type: 'none'
 
             """.ReplaceLineEndings("\n"),
             yaml);
+    }
+
+    [Fact]
+    public void S3_storage_a_size_bound_a_redis_lock_and_the_admin_api_point_at_the_mounted_secret_files()
+    {
+        var yaml = ProxyConfig.Build(Proxies.Everything(), "team/goproxy").Yaml;
+
+        Assert.EndsWith(
+            """
+            storage:
+              type: 's3'
+              maxSize: '40Gi'
+              s3:
+                bucket: 'modules'
+                prefix: 'team/'
+                endpoint: 'http://minio.storage:9000'
+                region: 'eu-west-1'
+                forcePathStyle: true
+                accessKeyIdFile: '/var/run/secrets/goproxy/s3/accessKeyId'
+                secretAccessKeyFile: '/var/run/secrets/goproxy/s3/secretAccessKey'
+            lock:
+              type: 'redis'
+              redis:
+                address: 'redis.cache:6379'
+                keyPrefix: 'goproxy:team/goproxy:'
+                passwordFile: '/var/run/secrets/goproxy/redis/password'
+            admin:
+              tokenFile: '/var/run/secrets/goproxy/admin/token'
+
+            """.ReplaceLineEndings("\n"),
+            yaml);
+        var mounts = SecretMounts.For(Proxies.Everything()).Select(m => m.Path).ToList();
+        Assert.Contains("/var/run/secrets/goproxy/s3", mounts);
+        Assert.Contains("/var/run/secrets/goproxy/redis", mounts);
+        Assert.Contains("/var/run/secrets/goproxy/admin", mounts);
     }
 
     [Fact]
