@@ -9,7 +9,7 @@ UPSTREAM ?= https://proxy.golang.org
 KUBE_SANDBOX_LISTEN ?= 127.0.0.1:6443
 # Debian packages the tests run for real: the go command, Go's own module zip code, git; etcd, openssl and curl for
 # the real kube-apiserver the kube sandbox is checked against; nginx and wrk for bench.
-TEST_PACKAGES := golang-go golang-golang-x-mod-dev git etcd-server openssl curl lua5.4
+TEST_PACKAGES := golang-go golang-golang-x-mod-dev git etcd-server openssl curl lua5.4 redis-server nginx-light haproxy
 BENCH_PACKAGES := nginx-light wrk
 
 .PHONY: help
@@ -35,6 +35,7 @@ deps: ## Install what the tests need (when missing): Debian packages, then the r
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 	bash tests/tools/kube-clients.sh
+	bash tests/tools/s3rver.sh
 
 .PHONY: run-operator
 run-operator: ## Run the operator against $$KUBECONFIG (e.g. make kube-sandbox's), leader election off, health on 127.0.0.1:8081
@@ -91,6 +92,12 @@ bench: ## Benchmarks against nginx (see docs/benchmarks.md)
 bench-operator: ## Operator scale: 500 GoModuleProxy resources against the kube sandbox (see docs/benchmarks.md)
 	@[ -x .tools/kube-clients/kubectl ] || bash tests/tools/kube-clients.sh
 	bash bench/operator-scale.sh
+
+.PHONY: bench-fleet
+bench-fleet: ## The fleet behind nginx, 1 and 3 replicas: cache hits and a cold go mod download (see docs/benchmarks.md)
+	@missing=$$(for p in $(BENCH_PACKAGES) $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+	bash bench/fleet.sh
 
 IMAGE_REPOSITORY ?= ghcr.io/proxyoperator
 IMAGE_TAG ?= $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
