@@ -103,9 +103,16 @@ internal static class ProxyHealth
 
         var failing = answered.Where(p => p.Answer!.Storage?.Ready != true).ToList();
         return failing.Count == 0
-            ? new ProxyCondition(Type, "True", ConditionReasons.Writable, Count(answered.Count, "proxy writes", "proxies write") + " to storage")
+            ? new ProxyCondition(Type, "True", ConditionReasons.Writable, Count(answered.Count, "proxy writes", "proxies write") + " to " + Kinds(answered) + "storage")
             : new ProxyCondition(Type, "False", ConditionReasons.NotWritable,
                 Listed(failing.Select(p => $"pod {p.Report.Pod}: {p.Answer!.Storage?.Error ?? "storage not ready"}").ToList()));
+    }
+
+    /// <summary>The storage kind the pods report (disk, s3), so the status says what the fleet stores on; several during a switch.</summary>
+    private static string Kinds(List<PolledProxy> answered)
+    {
+        var kinds = answered.Select(p => p.Answer!.Storage?.Kind).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return kinds.Count == 0 ? "" : string.Join(" and ", kinds) + " ";
     }
 
     private static ProxyCondition NoAnswer(string type) =>

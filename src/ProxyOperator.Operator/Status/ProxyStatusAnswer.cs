@@ -15,7 +15,7 @@ public sealed record ProxyStatusAnswer(string? Version, bool Ready, string? Mode
     public bool Offline => string.Equals(Mode, "offline", StringComparison.Ordinal);
 }
 
-public sealed record StorageAnswer(bool Ready, string? Error);
+public sealed record StorageAnswer(bool Ready, string? Error, string? Kind = null);
 
 public sealed record CacheAnswer(long Hits, long Misses, double HitRatio, long Artifacts, long Bytes);
 

@@ -75,7 +75,7 @@ public sealed class ProxyStatusPollerTests : IAsyncLifetime
         Assert.True(fleet.AllHealthy);
         Assert.Equal("2 ready proxies healthy", fleet.HealthMessage);
         Assert.Equal(new ProxyCondition(ConditionTypes.UpstreamReachable, "True", ConditionReasons.Reachable, "2 proxies reach the upstream"), fleet.UpstreamReachable);
-        Assert.Equal(new ProxyCondition(ConditionTypes.StorageReady, "True", ConditionReasons.Writable, "2 proxies write to storage"), fleet.StorageReady);
+        Assert.Equal(new ProxyCondition(ConditionTypes.StorageReady, "True", ConditionReasons.Writable, "2 proxies write to disk storage"), fleet.StorageReady);
     }
 
     [Fact]
