@@ -12,13 +12,17 @@ using ProxyOperator.GoProxy.Admin;
 using ProxyOperator.GoProxy.Caching;
 using ProxyOperator.GoProxy.Caching.Locks;
 using ProxyOperator.GoProxy.Configuration;
+using ProxyOperator.GoProxy.Filters;
 using ProxyOperator.GoProxy.Health;
+using ProxyOperator.GoProxy.Private;
 using ProxyOperator.GoProxy.Observability;
 using ProxyOperator.GoProxy.Protocol;
+using ProxyOperator.GoProxy.Security;
 using ProxyOperator.GoProxy.Storage;
 using ProxyOperator.GoProxy.Storage.Disk;
 using ProxyOperator.GoProxy.Storage.Eviction;
 using ProxyOperator.GoProxy.Storage.S3;
+using ProxyOperator.GoProxy.SumDb;
 using ProxyOperator.GoProxy.Upstream;
 
 namespace ProxyOperator.GoProxy;
@@ -72,7 +76,7 @@ public static class ProxyApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(listen.Address, listen.Port);
+            HttpsListeners.Configure(kestrel, listen, options.Tls);
         });
 
         var services = builder.Services;
@@ -92,8 +96,14 @@ public static class ProxyApplication
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StatusBuilder>();
+        services.AddSingleton<ServerCertificates>();
         services.AddFetchLock(options.Lock);
         services.AddSingleton<ModuleSource>();
+        services.AddSingleton<PrivateModuleFetcher>();
+        services.AddSingleton<ModuleFilter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModuleFilter>());
+        services.AddSingleton<SumDbClient>();
+        services.AddSingleton<ChecksumVerifier>();
         services.AddSingleton<StoreActivity>();
         services.AddSingleton<EvictionService>();
         services.AddHostedService(sp => sp.GetRequiredService<EvictionService>());
@@ -113,6 +123,9 @@ public static class ProxyApplication
         var app = builder.Build();
         // Resolved now so that /status counts uptime from start-up, not from the first request.
         _ = app.Services.GetRequiredService<StatusBuilder>();
+        // Resolved now so that bad filter rules or private-module credentials stop start-up with their reason.
+        _ = app.Services.GetRequiredService<ModuleFilter>();
+        _ = app.Services.GetRequiredService<PrivateModuleFetcher>();
         var metrics = app.Services.GetRequiredService<ProxyMetrics>();
         var store = app.Services.GetRequiredService<IModuleStore>();
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
@@ -135,6 +148,9 @@ public static class ProxyApplication
         });
 
         app.UseMiddleware<RequestLogging>();
+        // Before authentication: a plain-HTTP request is redirected or refused before any credential is read.
+        app.UseMiddleware<PlainHttpGate>();
+        app.UseMiddleware<ClientAuthentication>();
         app.MapHealthEndpoints();
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapAdminEndpoints();

@@ -36,6 +36,9 @@ public sealed class FixtureServer : IAsyncDisposable
     /// <summary>How many requests arrived for a decoded path such as <c>/example.com/lib/c/@v/list</c>.</summary>
     public int RequestCount(string path) => _counts.TryGetValue(path, out var count) ? count : 0;
 
+    /// <summary>Every decoded path requested so far (the request log, without counts).</summary>
+    public IReadOnlyCollection<string> RequestedPaths => _counts.Keys.ToList();
+
     public static async Task<FixtureServer> StartAsync(string root, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();

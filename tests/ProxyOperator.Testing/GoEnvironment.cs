@@ -49,6 +49,16 @@ public sealed class GoEnvironment : IDisposable
     public static GoEnvironment Create(string goProxy, string goSumDb = "off", string goPrivate = "") =>
         new(TempDirectory.Create("goproxy-go-"), goProxy, goSumDb, goPrivate);
 
+    /// <summary>The isolated HOME (where a <c>.netrc</c> goes).</summary>
+    public string Home => _variables["HOME"]!;
+
+    /// <summary>Sets (or with null, unsets) one more variable, such as <c>SSL_CERT_FILE</c> or <c>NETRC</c>.</summary>
+    public GoEnvironment With(string name, string? value)
+    {
+        _variables[name] = value;
+        return this;
+    }
+
     public Task<ProcessResult> RunAsync(string directory, TimeSpan timeout, CancellationToken cancellationToken, params string[] arguments) =>
         ProcessRunner.RunAsync("go", arguments, directory, _variables, standardInput: null, timeout, cancellationToken);
 

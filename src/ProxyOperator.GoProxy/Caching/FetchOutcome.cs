@@ -9,7 +9,7 @@ public sealed record FetchOutcome(UpstreamStatus Status, byte[]? Body, string Re
 
     public static FetchOutcome Content(byte[] body) => new(UpstreamStatus.Found, body, "", false);
 
-    public static FetchOutcome From<T>(UpstreamResult<T> result) => new(result.Status, null, result.Reason, result.TimedOut);
+    public static FetchOutcome From<T>(UpstreamResult<T> result) => new(result.Status, null, result.Reason, result.TimedOut, result.StatusCode);
 
     public ProxyAnswer ToFailure() => Status == UpstreamStatus.NotFound
         ? ProxyAnswer.NotFound(Reason, Observability.CacheResult.Miss)

@@ -9,8 +9,10 @@ using ProxyOperator.GoProxy.Caching.Locks;
 using ProxyOperator.GoProxy.Configuration;
 using ProxyOperator.GoProxy.Health;
 using ProxyOperator.GoProxy.Observability;
+using ProxyOperator.GoProxy.Private;
 using ProxyOperator.GoProxy.Storage;
 using ProxyOperator.GoProxy.Storage.Eviction;
+using ProxyOperator.GoProxy.SumDb;
 using ProxyOperator.GoProxy.Upstream;
 using ProxyOperator.Modules;
 
@@ -36,6 +38,8 @@ public sealed partial class ModuleSource : IDisposable
     private readonly StorageHealth _storageHealth;
     private readonly IFetchLock _fetchLock;
     private readonly StoreActivity _activity;
+    private readonly ChecksumVerifier _checksums;
+    private readonly PrivateModuleFetcher? _private;
     private readonly ILogger<ModuleSource> _logger;
     private readonly CancellationToken _stopping;
     private readonly Singleflight<FetchOutcome> _flights = new();
@@ -52,8 +56,12 @@ public sealed partial class ModuleSource : IDisposable
         IFetchLock fetchLock,
         StoreActivity activity,
         IHostApplicationLifetime lifetime,
-        ILogger<ModuleSource> logger)
+        ILogger<ModuleSource> logger,
+        ChecksumVerifier checksums,
+        PrivateModuleFetcher? privateModules = null)
     {
+        _private = privateModules;
+        _checksums = checksums;
         _storageHealth = storageHealth;
         _fetchLock = fetchLock;
         _activity = activity;
@@ -224,11 +232,21 @@ public sealed partial class ModuleSource : IDisposable
         var outcome = await JoinFlightAsync(flightKey, async token =>
         {
             var path = $"{module.Escaped}/@v/{(CaseEncoding.TryEscape(query, out var escaped) ? escaped : query)}.info";
-            var result = await _upstream.FetchAsync(path, "info", (response, ct) => ReadInfoAsync(response, module, expectedVersion: null, ct), token).ConfigureAwait(false);
+            var result = await FetchAsync(module, query, path, "info", (response, ct) => ReadInfoAsync(response, module, expectedVersion: null, ct), token).ConfigureAwait(false);
             return Remember(flightKey, result, result.Value);
         }, cancellationToken).ConfigureAwait(false);
         return outcome.Status == UpstreamStatus.Found ? ProxyAnswer.Content(outcome.Body!, CacheResult.Miss) : outcome.ToFailure();
     }
+
+    /// <summary>
+    /// Private modules are fetched from their VCS and never asked of an upstream proxy, which would learn their paths
+    /// (DESIGN §4); the rest go to the upstream chain.
+    /// </summary>
+    private Task<UpstreamResult<T>> FetchAsync<T>(ModulePath module, string? version, string relativePath, string kind,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> consume, CancellationToken cancellationToken) =>
+        _private is not null && _private.Handles(module)
+            ? _private.FetchAsync(module, version, kind, consume, cancellationToken)
+            : _upstream.FetchAsync(relativePath, kind, consume, cancellationToken);
 
     private bool IsFresh(StoredArtifact stored) => _time.GetUtcNow() - stored.LastModified < _options.Cache.ListTtl;
 
@@ -328,7 +346,7 @@ public sealed partial class ModuleSource : IDisposable
 
         try
         {
-            var result = await _upstream.FetchAsync(key.RelativePath, key.Extension, (response, ct) => IngestAsync(key, response, ct), cancellationToken).ConfigureAwait(false);
+            var result = await FetchAsync(key.Module, key.Version, key.RelativePath, key.Extension, (response, ct) => IngestAsync(key, response, ct), cancellationToken).ConfigureAwait(false);
             return Remember(key.ToString(), result, body: null);
         }
         catch (StorageFailureException e)
@@ -432,12 +450,18 @@ public sealed partial class ModuleSource : IDisposable
                 throw new InvalidUpstreamContentException(problem);
             }
         }
+
+        // Last, so malformed content costs no lookup; the verifier logs and counts its own refusals.
+        if (await _checksums.RefusalAsync(key, upload, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            throw new InvalidUpstreamContentException(refusal);
+        }
     }
 
     private async Task<FetchOutcome> FetchListAsync(ModulePath module, CancellationToken cancellationToken)
     {
         var key = ArtifactKey.ForList(module);
-        var result = await _upstream.FetchAsync(key.RelativePath, "list", async (response, ct) =>
+        var result = await FetchAsync(module, null, key.RelativePath, "list", async (response, ct) =>
         {
             var text = Encoding.UTF8.GetString(await ReadSmallAsync(response, MaxListBytes, ct).ConfigureAwait(false));
             var versions = new HashSet<string>(StringComparer.Ordinal);
@@ -469,7 +493,7 @@ public sealed partial class ModuleSource : IDisposable
     private async Task<FetchOutcome> FetchLatestAsync(ModulePath module, CancellationToken cancellationToken)
     {
         var key = ArtifactKey.ForLatest(module);
-        var result = await _upstream.FetchAsync(key.RelativePath, "latest",
+        var result = await FetchAsync(module, null, key.RelativePath, "latest",
             (response, ct) => ReadInfoAsync(response, module, expectedVersion: null, ct), cancellationToken).ConfigureAwait(false);
         if (result.Status != UpstreamStatus.Found)
         {

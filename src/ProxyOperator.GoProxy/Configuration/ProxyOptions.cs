@@ -44,6 +44,24 @@ public sealed class ProxyOptions
 
     /// <summary>The authenticated cache maintenance API (list, purge); off unless a token file is set.</summary>
     public AdminOptions Admin { get; set; } = new();
+
+    /// <summary>Modules fetched from their VCS by the go command, never from the upstreams; see <see cref="PrivateModuleOptions"/>.</summary>
+    [ValidateObjectMembers]
+    public PrivateModuleOptions PrivateModules { get; set; } = new();
+
+    /// <summary>Deny and allow rules by module pattern and version range; see <see cref="FilterOptions"/>.</summary>
+    [ValidateObjectMembers]
+    public FilterOptions Filters { get; set; } = new();
+
+    /// <summary>Client authentication (none, basic, bearer); see <see cref="AuthOptions"/>.</summary>
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>HTTPS from a mounted PEM pair, and what plain HTTP gets; see <see cref="TlsOptions"/>.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>The checksum database: proxied under <c>/sumdb/</c>, and what ingested modules are verified against.</summary>
+    [ValidateObjectMembers]
+    public SumDbOptions SumDb { get; set; } = new();
 }
 
 public sealed class CacheOptions

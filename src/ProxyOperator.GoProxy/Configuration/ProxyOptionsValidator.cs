@@ -31,6 +31,9 @@ internal sealed class ProxyOptionsSyntaxValidator : IValidateOptions<ProxyOption
         failures.AddRange(options.Lock.Problems());
         failures.AddRange(options.Storage.Problems());
         failures.AddRange(options.Admin.Problems());
+        failures.AddRange(options.Auth.Problems());
+        failures.AddRange(options.Tls.Problems());
+        failures.AddRange(options.SumDb.Problems());
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

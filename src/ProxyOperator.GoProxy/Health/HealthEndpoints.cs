@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProxyOperator.GoProxy.Caching.Locks;
 using ProxyOperator.GoProxy.Configuration;
+using ProxyOperator.GoProxy.Filters;
 using ProxyOperator.GoProxy.Observability;
 using ProxyOperator.GoProxy.Storage;
 using ProxyOperator.GoProxy.Upstream;
@@ -55,7 +56,8 @@ public sealed class StatusBuilder(
     ProxyMetrics metrics,
     IOptions<ProxyOptions> options,
     TimeProvider time,
-    IFetchLock fetchLock)
+    IFetchLock fetchLock,
+    ModuleFilter? filters = null)
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
@@ -92,6 +94,7 @@ public sealed class StatusBuilder(
                 options.Value.Storage.MaxBytes, metrics.Evictions),
             new UpstreamStatusReport(!options.Value.Offline && upstreamHealth.Reachable, proxies, upstreamHealth.LastSuccess,
                 upstreamHealth.LastFailure, upstreamHealth.LastError, upstreamHealth.Errors),
-            new LockStatus(fetchLock.Kind, lockState.Reachable, lockState.Error));
+            new LockStatus(fetchLock.Kind, lockState.Reachable, lockState.Error),
+            filters?.Status);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ProxyOperator.GoProxy.Filters;
 
 namespace ProxyOperator.GoProxy.Health;
 
@@ -16,7 +17,8 @@ public sealed record StatusReport(
     StorageStatus Storage,
     CacheStatus Cache,
     UpstreamStatusReport Upstream,
-    LockStatus Lock);
+    LockStatus Lock,
+    FilterStatus? Filters = null);
 
 public sealed record StorageStatus(string Kind, bool Ready, string? Error);
 

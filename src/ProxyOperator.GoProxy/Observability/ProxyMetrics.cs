@@ -23,6 +23,8 @@ public sealed class ProxyMetrics
     private readonly Counter _lockFallbacks;
     private readonly Counter _evictions;
     private readonly Counter _evictedBytes;
+    private readonly Counter _checksumMismatches;
+    private readonly Counter _checksumChecks;
     private long _evictionCount;
     private long _hits;
     private long _misses;
@@ -55,6 +57,9 @@ public sealed class ProxyMetrics
             new GaugeConfiguration { SuppressInitialValue = true });
         _evictions = factory.CreateCounter("goproxy_evictions_total", "Module versions (info, mod and zip together) removed to keep the store under storage.maxSize.");
         _evictedBytes = factory.CreateCounter("goproxy_evicted_bytes_total", "Bytes freed by eviction.");
+        _checksumMismatches = factory.CreateCounter("goproxy_checksum_mismatches_total", "Fetched .mod or .zip files refused because their h1: hash differs from the checksum database's.");
+        _checksumChecks = factory.CreateCounter("goproxy_checksum_verifications_total", "Checks of fetched .mod and .zip files against the checksum database, by result (verified, mismatch, unverifiable).",
+            new CounterConfiguration { LabelNames = ["result"] });
         // Absent without storage.maxSize: there is no bound to report.
         CacheMaxBytes = factory.CreateGauge("goproxy_cache_max_bytes", "storage.maxSize: the bound eviction keeps the store under.",
             new GaugeConfiguration { SuppressInitialValue = true });
@@ -90,6 +95,15 @@ public sealed class ProxyMetrics
     public void RecordLockTakeover() => _lockTakeovers.Inc();
 
     public void RecordLockFallback() => _lockFallbacks.Inc();
+
+    public void RecordChecksumCheck(string result)
+    {
+        _checksumChecks.WithLabels(result).Inc();
+        if (result == "mismatch")
+        {
+            _checksumMismatches.Inc();
+        }
+    }
 
     public void RecordEviction(long bytes)
     {

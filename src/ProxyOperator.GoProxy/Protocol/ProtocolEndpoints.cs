@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using ProxyOperator.GoProxy.Caching;
+using ProxyOperator.GoProxy.Filters;
 using ProxyOperator.GoProxy.Storage;
 using ProxyOperator.GoProxy.Storage.Eviction;
 
@@ -18,14 +19,11 @@ public static class ProtocolEndpoints
 
     public static void MapGoProxyProtocol(this IEndpointRouteBuilder endpoints)
     {
-        // The checksum database is not proxied yet: 404 on "supported" sends the go command to it directly,
-        // where any other status would stop it (GOPROXY-PROTOCOL.md §10).
-        endpoints.MapMethods("/sumdb/{**rest}", [HttpMethods.Get, HttpMethods.Head],
-            (HttpContext context) => WriteErrorAsync(context, 404, "this proxy does not proxy checksum databases; the go command will contact it directly"));
+        endpoints.MapSumDb();
         endpoints.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext context, ModuleSource source, StoreActivity activity)
+    private static async Task HandleAsync(HttpContext context, ModuleSource source, StoreActivity activity, ModuleFilter filter)
     {
         var outcome = context.Features.Get<RequestOutcome>();
         var parsed = ProtocolRequest.Parse(context.Request.Path.Value ?? "");
@@ -45,6 +43,13 @@ public static class ProtocolEndpoints
             outcome.Endpoint = request.Endpoint;
         }
 
+        var rules = filter.Rules;
+        if (FilteredAnswers.RefusalBefore(rules, request) is { } refusal)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, refusal).ConfigureAwait(false);
+            return;
+        }
+
         var token = context.RequestAborted;
         // A stored version is pinned from lookup to last byte sent, so eviction leaves it alone meanwhile.
         using var pin = request is { IsQuery: false, Kind: ArtifactKind.Info or ArtifactKind.Mod or ArtifactKind.Zip }
@@ -60,6 +65,8 @@ public static class ProtocolEndpoints
                 { Kind: ArtifactKind.Latest } => await source.GetLatestAsync(request.Module, token).ConfigureAwait(false),
                 _ => await source.GetArtifactAsync(ArtifactKey.ForVersion(request.Module, request.Kind, request.Version), token).ConfigureAwait(false),
             };
+            // A list, latest or query answer names versions only now: the refused ones are left out or refused.
+            answer = await FilteredAnswers.AfterAsync(rules, request, answer, token).ConfigureAwait(false);
         }
         catch (StorageFailureException e) when (!context.Response.HasStarted)
         {

@@ -12,7 +12,8 @@ public enum UpstreamStatus
 }
 
 /// <summary>What the chain produced: a consumed answer, "not here", or a one-line failure.</summary>
-public sealed record UpstreamResult<T>(UpstreamStatus Status, T? Value, string Reason, bool TimedOut);
+/// <remarks><c>StatusCode</c>, when set, is the status to answer the client with (a private module's 403).</remarks>
+public sealed record UpstreamResult<T>(UpstreamStatus Status, T? Value, string Reason, bool TimedOut, int? StatusCode = null);
 
 public static class UpstreamResult
 {

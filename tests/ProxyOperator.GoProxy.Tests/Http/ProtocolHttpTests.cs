@@ -318,11 +318,13 @@ public sealed class ProtocolHttpTests(StandardModules modules) : IClassFixture<S
     }
 
     [Fact]
-    public async Task Checksum_database_support_probe_is_a_404_so_go_asks_the_database_directly()
+    public async Task The_checksum_database_probe_is_200_for_the_proxied_database_and_404_for_another_so_go_asks_that_one_directly()
     {
         await using var rig = await ProxyRig.StartAsync(Fixture);
-        using var response = await rig.Client.GetAsync("sumdb/sum.golang.org/supported");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var proxied = await rig.Client.GetAsync("sumdb/sum.golang.org/supported");
+        using var other = await rig.Client.GetAsync("sumdb/sum.example.com/supported");
+        Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
 
     [Fact]
