@@ -19,6 +19,7 @@ public sealed class RbacTests(InstalledOperator installed) : IClassFixture<Insta
         ["create monitoring.coreos.com/servicemonitors"] = "as above: server-side apply of a new ServiceMonitor",
         ["patch monitoring.coreos.com/servicemonitors"] = "as above: server-side apply of a ServiceMonitor",
         ["delete monitoring.coreos.com/servicemonitors"] = "as above: monitoring switched off",
+        ["delete networking.k8s.io/networkpolicies"] = "deleted when networkPolicy.enabled goes false; the samples never turn it off",
     };
 
     /// <summary>Granted, and reached by the journey or not depending on timing; why each is needed.</summary>

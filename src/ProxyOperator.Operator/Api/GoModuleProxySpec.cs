@@ -62,6 +62,9 @@ public sealed class GoModuleProxySpec
     [JsonPropertyName("ingress")]
     public IngressSpec? Ingress { get; set; }
 
+    [JsonPropertyName("networkPolicy")]
+    public NetworkPolicySpec? NetworkPolicy { get; set; }
+
     [JsonPropertyName("monitoring")]
     public MonitoringSpec? Monitoring { get; set; }
 

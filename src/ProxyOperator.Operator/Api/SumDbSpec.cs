@@ -12,6 +12,10 @@ public sealed class SumDbSpec
     [MinLength(1)]
     public string? Name { get; set; }
 
+    [JsonPropertyName("key")]
+    [Doc("The database's verifier key (name+hash+key, as in GOSUMDB); Go's own key for sum.golang.org when unset.")]
+    public string? Key { get; set; }
+
     [JsonPropertyName("url")]
     [Doc("Where the database is served.")]
     [Default(GoModuleProxyDefaults.SumDbUrl)]

@@ -32,4 +32,6 @@ public static class Names
     public static string ServiceMonitor(string proxyName) => proxyName;
 
     public static string HorizontalPodAutoscaler(string proxyName) => proxyName;
+
+    public static string NetworkPolicy(string proxyName) => proxyName;
 }

@@ -11,8 +11,8 @@ namespace ProxyOperator.Operator.Builders;
 /// configuration change rolls the pods: a mounted ConfigMap changes under a running pod, but the proxy reads it once.
 /// </summary>
 /// <remarks>
-/// Not written yet, because the proxy has no options for them: sumDB, privateModules, filters, auth and tls. They are
-/// added here when ProxyOptions learns them; writing them now would stop the proxy at start-up.
+/// Not written yet: tls (the proxy can serve HTTPS, but the probes, the operator's /status reads and the Ingress
+/// backend would have to follow it to HTTPS; issue 8 leaves that open), so a tls Secret is mounted but not used.
 /// </remarks>
 public sealed class ProxyConfig
 {
@@ -56,6 +56,10 @@ public sealed class ProxyConfig
             .AppendLine(CultureInfo.InvariantCulture, $"  staleIfError: {Bool(cache?.StaleIfError ?? true)}");
         AppendStorage(yaml, spec);
         AppendLock(yaml, spec, instance);
+        AppendAuth(yaml, spec);
+        AppendPrivateModules(yaml, spec);
+        AppendFilters(yaml, spec);
+        AppendSumDb(yaml, spec);
         if (spec.Admin?.TokenSecret is { Length: > 0 })
         {
             yaml.AppendLine("admin:").AppendLine(CultureInfo.InvariantCulture, $"  tokenFile: {Quote(SecretMounts.AdminTokenFile)}");
@@ -100,6 +104,75 @@ public sealed class ProxyConfig
         {
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    accessKeyIdFile: {Quote(SecretMounts.S3AccessKeyIdFile)}")
                 .AppendLine(CultureInfo.InvariantCulture, $"    secretAccessKeyFile: {Quote(SecretMounts.S3SecretAccessKeyFile)}");
+        }
+    }
+
+    private static void AppendAuth(StringBuilder yaml, GoModuleProxySpec spec)
+    {
+        switch (spec.Auth?.Type)
+        {
+            case AuthType.Basic:
+                yaml.AppendLine("auth:").AppendLine("  type: 'basic'").AppendLine(CultureInfo.InvariantCulture, $"  usersFile: {Quote(SecretMounts.AuthUsersFile)}");
+                break;
+            case AuthType.Bearer:
+                yaml.AppendLine("auth:").AppendLine("  type: 'bearer'").AppendLine(CultureInfo.InvariantCulture, $"  tokensFile: {Quote(SecretMounts.AuthTokensFile)}");
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void AppendPrivateModules(StringBuilder yaml, GoModuleProxySpec spec)
+    {
+        if (spec.PrivateModules is not { Count: > 0 } modules)
+        {
+            return;
+        }
+
+        yaml.AppendLine("privateModules:").AppendLine("  modules:");
+        foreach (var module in modules)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    - pattern: {Quote(module.Pattern)}");
+            if (module.CredentialsSecret is { Length: > 0 } secret)
+            {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"      credentialsDir: {Quote(SecretMounts.VcsCredentialsDirectory(secret))}");
+            }
+        }
+    }
+
+    private static void AppendFilters(StringBuilder yaml, GoModuleProxySpec spec)
+    {
+        if (spec.Filters is not { } filters || (filters.Deny is not { Count: > 0 } && filters.Allow is not { Count: > 0 }))
+        {
+            return;
+        }
+
+        yaml.AppendLine("filters:");
+        foreach (var (key, rules) in new[] { ("deny", filters.Deny), ("allow", filters.Allow) })
+        {
+            if (rules is { Count: > 0 })
+            {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"  {key}:");
+                foreach (var rule in rules)
+                {
+                    yaml.AppendLine(CultureInfo.InvariantCulture, $"    - {Quote(rule)}");
+                }
+            }
+        }
+    }
+
+    private static void AppendSumDb(StringBuilder yaml, GoModuleProxySpec spec)
+    {
+        var sumDb = spec.SumDb;
+        yaml.AppendLine("sumdb:")
+            .AppendLine(CultureInfo.InvariantCulture, $"  name: {Quote(sumDb?.Name ?? GoModuleProxyDefaults.SumDbName)}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  url: {Quote(sumDb?.Url ?? GoModuleProxyDefaults.SumDbUrl)}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  proxy: {Bool(sumDb?.Proxy ?? true)}")
+            // Verified on ingest unless switched off: what a private proxy is for (issue 8); offline there is nothing to ask.
+            .AppendLine(CultureInfo.InvariantCulture, $"  verify: {Bool((sumDb?.Verify ?? true) && spec.Mode != ProxyMode.Offline)}");
+        if (sumDb?.Key is { Length: > 0 } key)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  key: {Quote(key)}");
         }
     }
 

@@ -25,6 +25,13 @@ public static class SecretMounts
 
     public const string AdminTokenFile = Directory + "/admin/token";
 
+    public const string AuthUsersFile = Directory + "/auth/users";
+
+    public const string AuthTokensFile = Directory + "/auth/tokens";
+
+    /// <summary>The folder a private pattern's credentials Secret is mounted at (files username/password, token or ssh-privatekey).</summary>
+    public static string VcsCredentialsDirectory(string secret) => $"{Directory}/vcs/{secret}";
+
     /// <summary>One Secret in the pod: the volume name, where it is mounted, and the Secret.</summary>
     public sealed record Mount(string Volume, string Path, string Secret);
 
@@ -62,7 +69,7 @@ public static class SecretMounts
         for (var i = 0; i < vcs.Count; i++)
         {
             // By index: a Secret's name may be longer than a volume name may be (63).
-            mounts.Add(new Mount($"secret-vcs-{i}", $"{Directory}/vcs/{vcs[i]}", vcs[i]));
+            mounts.Add(new Mount($"secret-vcs-{i}", VcsCredentialsDirectory(vcs[i]), vcs[i]));
         }
 
         return mounts;

@@ -108,6 +108,7 @@ internal sealed class OperatorService(
         Own<V1PodDisruptionBudget>("policy", "v1", "poddisruptionbudgets");
         Own<V1Ingress>("networking.k8s.io", "v1", "ingresses");
         Own<V2HorizontalPodAutoscaler>("autoscaling", "v2", "horizontalpodautoscalers");
+        Own<V1NetworkPolicy>("networking.k8s.io", "v1", "networkpolicies");
         // ServiceMonitors are not watched: their API may not exist, and may come and go; the periodic resync repairs them.
 
         var running = controller.RunAsync(cancellationToken);

@@ -18,7 +18,8 @@ internal sealed record DesiredChildren(IReadOnlyList<DesiredChild> Children)
     /// Whether the cluster serves ServiceMonitors; when it does not, the ServiceMonitor is left out altogether (neither
     /// applied nor deleted: there is nothing to delete through an API that does not exist).
     /// </param>
-    public static DesiredChildren For(GoModuleProxy proxy, ProxyImage? image, IReadOnlyDictionary<string, string>? secretVersions = null, bool serviceMonitorsServed = false)
+    /// <param name="operatorNamespace">Where the operator runs, let through a NetworkPolicy to reach each pod's /status.</param>
+    public static DesiredChildren For(GoModuleProxy proxy, ProxyImage? image, IReadOnlyDictionary<string, string>? secretVersions = null, bool serviceMonitorsServed = false, string? operatorNamespace = null)
     {
         var name = proxy.Metadata.Name;
         List<DesiredChild> children =
@@ -32,6 +33,7 @@ internal sealed record DesiredChildren(IReadOnlyList<DesiredChild> Children)
             new(OwnedKind.PodDisruptionBudget, Names.PodDisruptionBudget(name), PodDisruptionBudgetBuilder.Build(proxy)),
             new(OwnedKind.Ingress, Names.Ingress(name), IngressBuilder.Build(proxy)),
             new(OwnedKind.HorizontalPodAutoscaler, Names.HorizontalPodAutoscaler(name), HorizontalPodAutoscalerBuilder.Build(proxy)),
+            new(OwnedKind.NetworkPolicy, Names.NetworkPolicy(name), NetworkPolicyBuilder.Build(proxy, operatorNamespace)),
         ];
         if (serviceMonitorsServed)
         {

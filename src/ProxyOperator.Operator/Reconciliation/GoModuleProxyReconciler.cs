@@ -27,6 +27,7 @@ public sealed class GoModuleProxyReconciler
     private readonly EventRecorder _events;
     private readonly CacheClaimFinalizer _finalizer;
     private readonly ApiDiscovery _discovery;
+    private readonly string? _operatorNamespace;
 
     private readonly ProxyStatusPoller _poller;
 
@@ -43,6 +44,7 @@ public sealed class GoModuleProxyReconciler
         _events = new EventRecorder(client, logger, _clock);
         _finalizer = new CacheClaimFinalizer(client, logger);
         _discovery = new ApiDiscovery(client, options.DiscoveryInterval, _clock);
+        _operatorNamespace = options.OperatorNamespace;
         _poller = poller ?? new ProxyStatusPoller(new ProxyStatusPollerOptions(), _clock);
     }
 
@@ -84,7 +86,7 @@ public sealed class GoModuleProxyReconciler
         }
 
         var monitoring = await MonitoringAsync(proxy, cancellationToken).ConfigureAwait(false);
-        var desired = DesiredChildren.For(proxy, _image, secretVersions, monitoring is MonitoringState.Applied or MonitoringState.NotRequestedButServed);
+        var desired = DesiredChildren.For(proxy, _image, secretVersions, monitoring is MonitoringState.Applied or MonitoringState.NotRequestedButServed, _operatorNamespace);
         var before = await ReadWorkloadAsync(proxy, cancellationToken).ConfigureAwait(false);
         if (EffectiveSpec.Autoscaled(proxy.Spec) && before is { OperatorOwnsReplicas: true })
         {

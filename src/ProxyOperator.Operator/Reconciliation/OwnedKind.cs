@@ -73,6 +73,12 @@ internal sealed class OwnedKind
         async (c, name, ns, ct) => await c.NetworkingV1.ReadNamespacedIngressAsync(name, ns, cancellationToken: ct).ConfigureAwait(false),
         (c, name, ns, options, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync("networking.k8s.io", "v1", ns, "ingresses", name, options, cancellationToken: ct));
 
+    public static OwnedKind NetworkPolicy { get; } = new(
+        V1NetworkPolicy.KubeKind,
+        (c, patch, name, ns, ct) => c.NetworkingV1.PatchNamespacedNetworkPolicyAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        async (c, name, ns, ct) => await c.NetworkingV1.ReadNamespacedNetworkPolicyAsync(name, ns, cancellationToken: ct).ConfigureAwait(false),
+        (c, name, ns, options, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync("networking.k8s.io", "v1", ns, "networkpolicies", name, options, cancellationToken: ct));
+
     public static OwnedKind HorizontalPodAutoscaler { get; } = new(
         V2HorizontalPodAutoscaler.KubeKind,
         (c, patch, name, ns, ct) => c.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),

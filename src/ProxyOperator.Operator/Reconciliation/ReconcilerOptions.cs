@@ -10,6 +10,9 @@ public sealed class ReconcilerOptions
     /// <summary>How long an answer of API discovery is trusted before it is asked again.</summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The operator's own namespace (POD_NAMESPACE), which a NetworkPolicy must let through; null outside a cluster.</summary>
+    public string? OperatorNamespace { get; set; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : null;
+
     internal ProxyImage? ParsedProxyImage()
     {
         if (ProxyImage is not { Length: > 0 } reference)

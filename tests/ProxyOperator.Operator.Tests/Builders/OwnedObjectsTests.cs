@@ -20,7 +20,7 @@ public sealed class OwnedObjectsTests
         {
             "ingress, monitoring and autoscaling",
             Proxies.Exposed(),
-            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "PersistentVolumeClaim", "PodDisruptionBudget", "Service", "ServiceMonitor"]
+            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "NetworkPolicy", "PersistentVolumeClaim", "PodDisruptionBudget", "Service", "ServiceMonitor"]
         },
     };
 
@@ -47,6 +47,7 @@ public sealed class OwnedObjectsTests
             ["StatefulSet"] = "apps/v1",
             ["PodDisruptionBudget"] = "policy/v1",
             ["Ingress"] = "networking.k8s.io/v1",
+            ["NetworkPolicy"] = "networking.k8s.io/v1",
             ["HorizontalPodAutoscaler"] = "autoscaling/v2",
             ["ServiceMonitor"] = "monitoring.coreos.com/v1",
         };

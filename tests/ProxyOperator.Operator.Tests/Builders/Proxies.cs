@@ -72,6 +72,7 @@ internal static class Proxies
         spec.Ingress = new IngressSpec { Enabled = true, ClassName = IngressClass.Haproxy, Host = "goproxy.example", Tls = new IngressTlsSpec { SecretName = "goproxy-tls" } };
         spec.Monitoring = new MonitoringSpec { ServiceMonitor = new ServiceMonitorSpec { Enabled = true } };
         spec.Autoscaling = new AutoscalingSpec { Enabled = true, MinReplicas = 2, MaxReplicas = 5 };
+        spec.NetworkPolicy = new NetworkPolicySpec { Enabled = true, AllowedNamespaces = ["ci"] };
         return spec;
     }
 
@@ -83,6 +84,10 @@ internal static class Proxies
         spec.Storage.MaxSize = new ResourceQuantity("40Gi");
         spec.Storage.Lock = new LockSpec { Type = LockType.Redis, Redis = new RedisLockSpec { Address = "redis.cache:6379", PasswordSecret = "redis" } };
         spec.Admin = new AdminSpec { TokenSecret = "admin" };
+        spec.Auth = new AuthSpec { Type = AuthType.Basic, SecretRef = new V1LocalObjectReference { Name = "users" } };
+        spec.PrivateModules = [new PrivateModuleSpec { Pattern = "git.corp.example/*", CredentialsSecret = "corp-git" }];
+        spec.Filters = new FilterSpec { Deny = ["github.com/evil/*", "example.com/lib@<v1.2.3"] };
+        spec.SumDb = new SumDbSpec { Verify = true };
         return spec;
     }
 
@@ -101,6 +106,7 @@ internal static class Proxies
             IngressBuilder.Build(proxy),
             HorizontalPodAutoscalerBuilder.Build(proxy),
             ServiceMonitorBuilder.Build(proxy),
+            NetworkPolicyBuilder.Build(proxy, "proxy-operator-system"),
         ];
         return objects.OfType<IKubernetesObject<V1ObjectMeta>>();
     }

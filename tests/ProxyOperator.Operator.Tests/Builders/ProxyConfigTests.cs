@@ -71,13 +71,18 @@ public sealed class ProxyConfigTests
               type: 'disk'
             lock:
               type: 'none'
+            sumdb:
+              name: 'sum.golang.org'
+              url: 'https://sum.golang.org'
+              proxy: true
+              verify: true
 
             """.ReplaceLineEndings("\n"),
             yaml);
     }
 
     [Fact]
-    public void S3_storage_a_size_bound_a_redis_lock_and_the_admin_api_point_at_the_mounted_secret_files()
+    public void Every_option_the_proxy_knows_is_written_and_points_at_the_mounted_secret_files()
     {
         var yaml = ProxyConfig.Build(Proxies.Everything(), "team/goproxy").Yaml;
 
@@ -100,6 +105,22 @@ public sealed class ProxyConfigTests
                 address: 'redis.cache:6379'
                 keyPrefix: 'goproxy:team/goproxy:'
                 passwordFile: '/var/run/secrets/goproxy/redis/password'
+            auth:
+              type: 'basic'
+              usersFile: '/var/run/secrets/goproxy/auth/users'
+            privateModules:
+              modules:
+                - pattern: 'git.corp.example/*'
+                  credentialsDir: '/var/run/secrets/goproxy/vcs/corp-git'
+            filters:
+              deny:
+                - 'github.com/evil/*'
+                - 'example.com/lib@<v1.2.3'
+            sumdb:
+              name: 'sum.golang.org'
+              url: 'https://sum.golang.org'
+              proxy: true
+              verify: true
             admin:
               tokenFile: '/var/run/secrets/goproxy/admin/token'
 

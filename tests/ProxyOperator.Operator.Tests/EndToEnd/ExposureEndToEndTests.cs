@@ -47,6 +47,21 @@ public sealed class ExposureEndToEndTests(OperatorClusterFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_network_policy_follows_the_spec_and_goes_when_disabled()
+    {
+        var ns = await Cluster.CreateNamespaceAsync();
+        var spec = Shared();
+        spec.NetworkPolicy = new NetworkPolicySpec { Enabled = true, AllowedNamespaces = ["ci"] };
+        await Cluster.CreateAsync(ns, OperatorCluster.Proxy("fenced", spec));
+
+        var policy = await OperatorCluster.EventuallyAsync(() => Client.NetworkingV1.ReadNamespacedNetworkPolicyAsync("fenced", ns), _ => true, "the NetworkPolicy");
+        Assert.Contains("ci", policy.Spec.Ingress.Single().FromProperty.Single().NamespaceSelector.MatchExpressions.Single().Values);
+
+        await Cluster.UpdateAsync(ns, "fenced", p => p.Spec.NetworkPolicy!.Enabled = false);
+        await OperatorCluster.GoneAsync(() => Client.NetworkingV1.ReadNamespacedNetworkPolicyAsync("fenced", ns), "the NetworkPolicy");
+    }
+
+    [Fact]
     public async Task Autoscaling_creates_an_hpa_on_the_workload_and_the_operator_stops_setting_its_replicas()
     {
         var ns = await Cluster.CreateNamespaceAsync();
