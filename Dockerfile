@@ -32,12 +32,11 @@ USER $APP_UID
 EXPOSE 8081
 ENTRYPOINT ["/app/proxy-operator"]
 
-# The proxy. git is here for private modules fetched from VCS (issue 8), which will also run the real `go` command.
-# The go toolchain is not installed yet: nothing calls it before then, it would add over 400 MB (Debian 12's
-# golang-1.19-go with its sources), and which Go version the image carries is that issue's decision.
+# The proxy. Private modules are fetched from VCS by the real `go` command with git, as Athens does, so that zips and
+# h1: hashes are exactly what go computes: Debian's golang-go (about 400 MB with its sources) and git.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS goproxy
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git golang-go openssh-client ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out/goproxy ./
