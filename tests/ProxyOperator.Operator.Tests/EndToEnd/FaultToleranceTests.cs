@@ -16,7 +16,8 @@ public sealed class FaultToleranceTests
     [Fact]
     public async Task With_random_errors_and_dropped_watches_the_operator_converges_to_the_same_objects()
     {
-        await using var cluster = await OperatorCluster.StartAsync();
+        // The operator starts after the faults are set, so that every watch it opens is subject to them.
+        await using var cluster = await OperatorCluster.StartAsync(startOperator: false);
         var client = cluster.Client;
         var ns = await cluster.CreateNamespaceAsync();
         var faults = new List<IDisposable>();
@@ -32,6 +33,7 @@ public sealed class FaultToleranceTests
         faults.Add(cluster.Server.Faults.FailRequests(500, verb: "patch", resource: "deployments", count: 2));
         cluster.Server.Faults.CloseWatchesAfterEvents(2);
         cluster.Server.Faults.CloseWatchesAfter(TimeSpan.FromMilliseconds(500));
+        await cluster.StartOperatorAsync();
         string[] names = ["a", "b", "c", "d"];
         foreach (var name in names)
         {

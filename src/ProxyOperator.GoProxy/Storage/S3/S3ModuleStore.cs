@@ -221,15 +221,15 @@ public sealed partial class S3ModuleStore : IModuleStore, IStoreMaintenance, IDi
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
-        var probe = $"{_prefix}{ProbeFolder}{Guid.NewGuid():N}";
-        // One probe at a time: /readyz and /status probing together need not double the requests, and servers that
-        // keep objects as files (s3rver) remove a folder emptied by a DELETE, failing a PUT into it at that moment.
+        // One object every replica overwrites and nobody deletes: servers that keep objects as files (s3rver) remove a
+        // folder a DELETE empties, failing (or crashing on) another replica's PUT into it at that moment. One probe at a
+        // time per process: /readyz and /status probing together need not double the requests.
+        var probe = $"{_prefix}{ProbeFolder}probe";
         await _probeGate.WaitAsync(timeout.Token).ConfigureAwait(false);
         try
         {
             await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = probe, ContentBody = "1", UseChunkEncoding = false }, timeout.Token)
                 .ConfigureAwait(false);
-            await _client.DeleteObjectAsync(_bucket, probe, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (IsFault(e))
         {
