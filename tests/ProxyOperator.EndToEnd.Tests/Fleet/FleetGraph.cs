@@ -90,7 +90,7 @@ public sealed class FleetGraph : IAsyncLifetime
 #pragma warning disable CA5394 // Deterministic filler, not a secret.
         new Random(seed).NextBytes(bytes);
 #pragma warning restore CA5394
-                var files = new Dictionary<string, string>(module.Files) { ["testdata/data.txt"] = Convert.ToBase64String(bytes, Base64FormattingOptions.InsertLineBreaks) };
+        var files = new Dictionary<string, string>(module.Files) { ["testdata/data.txt"] = Convert.ToBase64String(bytes, Base64FormattingOptions.InsertLineBreaks) };
         return module with { Files = files };
     }
 }

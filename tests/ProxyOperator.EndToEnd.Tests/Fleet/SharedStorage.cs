@@ -38,21 +38,21 @@ public sealed class SharedStorage : IAsyncDisposable
         switch (kind)
         {
             case StorageKind.Disk:
-            {
-                var root = Path.Combine(workDirectory, "storage");
-                System.IO.Directory.CreateDirectory(root);
-                return new SharedStorage(kind, $"storageDir: \"{root}\"\n", root, null);
-            }
+                {
+                    var root = Path.Combine(workDirectory, "storage");
+                    System.IO.Directory.CreateDirectory(root);
+                    return new SharedStorage(kind, $"storageDir: \"{root}\"\n", root, null);
+                }
 
             case StorageKind.S3:
-            {
-                var s3 = await S3rverServer.StartAsync("goproxy-fleet", cancellationToken).ConfigureAwait(false);
-                var keyId = Path.Combine(workDirectory, "s3-access-key-id");
-                var secret = Path.Combine(workDirectory, "s3-secret-access-key");
-                await File.WriteAllTextAsync(keyId, S3rverServer.AccessKeyId, cancellationToken).ConfigureAwait(false);
-                await File.WriteAllTextAsync(secret, S3rverServer.SecretAccessKey, cancellationToken).ConfigureAwait(false);
-                // storageDir stays a writable folder of its own: nothing is kept there with S3.
-                var yaml = $"""
+                {
+                    var s3 = await S3rverServer.StartAsync("goproxy-fleet", cancellationToken).ConfigureAwait(false);
+                    var keyId = Path.Combine(workDirectory, "s3-access-key-id");
+                    var secret = Path.Combine(workDirectory, "s3-secret-access-key");
+                    await File.WriteAllTextAsync(keyId, S3rverServer.AccessKeyId, cancellationToken).ConfigureAwait(false);
+                    await File.WriteAllTextAsync(secret, S3rverServer.SecretAccessKey, cancellationToken).ConfigureAwait(false);
+                    // storageDir stays a writable folder of its own: nothing is kept there with S3.
+                    var yaml = $"""
                     storageDir: "{Path.Combine(workDirectory, "unused-storage-dir")}"
                     storage:
                       type: s3
@@ -65,8 +65,8 @@ public sealed class SharedStorage : IAsyncDisposable
                         secretAccessKeyFile: "{secret}"
 
                     """;
-                return new SharedStorage(kind, yaml, null, s3);
-            }
+                    return new SharedStorage(kind, yaml, null, s3);
+                }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
