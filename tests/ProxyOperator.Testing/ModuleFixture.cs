@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -12,8 +11,6 @@ namespace ProxyOperator.Testing;
 /// </summary>
 public sealed class ModuleFixture : IDisposable
 {
-    private static readonly TimeSpan GoTimeout = TimeSpan.FromMinutes(3);
-    private static readonly SemaphoreSlim BuildLock = new(1, 1);
     private readonly TempDirectory _dir;
 
     private ModuleFixture(TempDirectory dir, IReadOnlyList<FixtureModule> modules, IReadOnlyDictionary<string, FixtureSums> sums)
@@ -80,7 +77,7 @@ public sealed class ModuleFixture : IDisposable
 
     public static async Task<ModuleFixture> BuildAsync(IReadOnlyList<FixtureModule> modules, CancellationToken cancellationToken)
     {
-        var program = await BuildProgramAsync(cancellationToken).ConfigureAwait(false);
+        var program = await GoHelperBuild.BuildAsync("gofixture", cancellationToken).ConfigureAwait(false);
         var dir = TempDirectory.Create("goproxy-fixture-");
         try
         {
@@ -95,7 +92,7 @@ public sealed class ModuleFixture : IDisposable
                     files = m.Files,
                 }),
             });
-            var result = await ProcessRunner.RunAsync(program, [], dir.Path, GoBuildEnvironment(Path.GetDirectoryName(program)!), request, GoTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await ProcessRunner.RunAsync(program, [], dir.Path, GoHelperBuild.Environment(Path.GetDirectoryName(program)!), request, GoHelperBuild.GoTimeout, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"gofixture failed: {result.StandardError}");
@@ -111,53 +108,6 @@ public sealed class ModuleFixture : IDisposable
             throw;
         }
     }
-
-    /// <summary>
-    /// Builds gofixture once per machine and source text, in GOPATH mode against Debian's golang-golang-x-mod-dev,
-    /// into a folder named by the source's hash; the rename makes a half-built binary invisible to other test runs.
-    /// </summary>
-    private static async Task<string> BuildProgramAsync(CancellationToken cancellationToken)
-    {
-        var source = Path.Combine(AppContext.BaseDirectory, "gofixture", "main.go");
-        var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(source, cancellationToken).ConfigureAwait(false)))[..16];
-        var folder = Path.Combine(Path.GetTempPath(), $"proxyoperator-gofixture-{hash}");
-        var binary = Path.Combine(folder, "gofixture");
-        await BuildLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (File.Exists(binary))
-            {
-                return binary;
-            }
-
-            Directory.CreateDirectory(folder);
-            var staging = Path.Combine(folder, $"gofixture-{Guid.NewGuid():N}");
-            var result = await ProcessRunner.RunAsync("go", ["build", "-o", staging, source], folder, GoBuildEnvironment(folder), null, GoTimeout, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"building gofixture failed (needs Debian's golang-go and golang-golang-x-mod-dev): {result.StandardError}");
-            }
-
-            File.Move(staging, binary, overwrite: true);
-            return binary;
-        }
-        finally
-        {
-            BuildLock.Release();
-        }
-    }
-
-    private static Dictionary<string, string?> GoBuildEnvironment(string folder) => new()
-    {
-        ["GO111MODULE"] = "off",
-        ["GOPATH"] = $"{Path.Combine(folder, "gopath")}:/usr/share/gocode",
-        ["GOCACHE"] = Path.Combine(folder, "gocache"),
-        ["GOFLAGS"] = null,
-        ["GOENV"] = "off",
-        ["GOTOOLCHAIN"] = "local",
-        ["CGO_ENABLED"] = "0",
-    };
 
     public void Dispose() => _dir.Dispose();
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace ProxyOperator.Testing;
@@ -10,8 +9,6 @@ namespace ProxyOperator.Testing;
 /// </summary>
 public sealed class SumDbServer : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim BuildLock = new(1, 1);
-    private static readonly TimeSpan GoTimeout = TimeSpan.FromMinutes(3);
     private readonly Process _process;
 
     private SumDbServer(Process process, string name, string key, Uri url)
@@ -31,7 +28,7 @@ public sealed class SumDbServer : IAsyncDisposable
 
     public static async Task<SumDbServer> StartAsync(string fixtureRoot, string name, CancellationToken cancellationToken)
     {
-        var program = await BuildProgramAsync(cancellationToken).ConfigureAwait(false);
+        var program = await GoHelperBuild.BuildAsync("gosumdb", cancellationToken).ConfigureAwait(false);
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("-root");
         start.ArgumentList.Add(fixtureRoot);
@@ -70,46 +67,5 @@ public sealed class SumDbServer : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static async Task<string> BuildProgramAsync(CancellationToken cancellationToken)
-    {
-        var source = Path.Combine(AppContext.BaseDirectory, "gosumdb", "main.go");
-        var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(source, cancellationToken).ConfigureAwait(false)))[..16];
-        var folder = Path.Combine(Path.GetTempPath(), $"proxyoperator-gosumdb-{hash}");
-        var binary = Path.Combine(folder, "gosumdb");
-        await BuildLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (File.Exists(binary))
-            {
-                return binary;
-            }
-
-            Directory.CreateDirectory(folder);
-            var staging = Path.Combine(folder, $"gosumdb-{Guid.NewGuid():N}");
-            var environment = new Dictionary<string, string?>
-            {
-                ["GO111MODULE"] = "off",
-                ["GOPATH"] = $"{Path.Combine(folder, "gopath")}:/usr/share/gocode",
-                ["GOCACHE"] = Path.Combine(folder, "gocache"),
-                ["GOFLAGS"] = null,
-                ["GOENV"] = "off",
-                ["GOTOOLCHAIN"] = "local",
-                ["CGO_ENABLED"] = "0",
-            };
-            var result = await ProcessRunner.RunAsync("go", ["build", "-o", staging, source], folder, environment, null, GoTimeout, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"building gosumdb failed (needs Debian's golang-go and golang-golang-x-mod-dev): {result.StandardError}");
-            }
-
-            File.Move(staging, binary, overwrite: true);
-            return binary;
-        }
-        finally
-        {
-            BuildLock.Release();
-        }
     }
 }
